@@ -1,0 +1,190 @@
+"""The ``inspector-app`` command: the workstation window, or a subcommand.
+
+Exit codes (DESIGN.md): 0 success, 2 usage or input error with the reason on
+stderr and nothing half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reference_library.catalog import BrandSummary, NotInLibrary, list_library
+from reference_library.exporter import export_pack
+from reference_library.importer import ImportResult, import_pack
+from reference_library.problems import PackError
+from reference_library.source import open_pack_source
+from reference_library.store import StoreError
+from reference_library.validation import Progress, validate_pack
+
+from .workstation import Workstation, demo_pack_dirs
+
+EXIT_OK, EXIT_INVALID = 0, 2
+
+
+class UsageError(Exception):
+    """A bad command line or input: one line on stderr, exit 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inspector-app",
+        description="Inspector Workstation: authenticate items against brand reference libraries. "
+                    "Without a command, opens the workstation window.")
+    parser.add_argument("--demo", action="store_true",
+                        help="with no command: import the bundled demo library first if the library is empty")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    library = commands.add_parser("library", help="reference packs: import, list, export, validate")
+    lib = library.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = lib.add_parser("import", help="import a pack directory or .zip (all or nothing)")
+    p.add_argument("path", type=Path)
+    p.add_argument("--force", action="store_true", help="record an already imported version again as a new revision")
+    p = lib.add_parser("list", help="brands, versions, models, zones and reference counts")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = lib.add_parser("export", help="write a brand's pack to a zip that imports back unchanged")
+    p.add_argument("brand")
+    p.add_argument("out", type=Path)
+    p.add_argument("--version", dest="pack_version", help="a version other than the current one")
+    p = lib.add_parser("validate", help="check a pack without importing it")
+    p.add_argument("path", type=Path)
+    p = lib.add_parser("import-demo", help="import the bundled demo packs (fictional brands)")
+    p.add_argument("--if-empty", action="store_true", help="only when the library holds no brand yet")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from .app import run_gui  # Qt is imported only when a window is wanted
+        return run_gui(seed_demo=args.demo)
+    try:
+        return _run_library(args)
+    except PackError as exc:
+        print(exc.describe(), file=sys.stderr)
+        return EXIT_INVALID
+    except (UsageError, NotInLibrary, StoreError) as exc:
+        print(f"inspector-app: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _run_library(args: argparse.Namespace) -> int:
+    if args.action == "validate":
+        with open_pack_source(args.path) as source:
+            pack = validate_pack(source, progress=_terminal_progress())
+        _clear_progress()
+        for warning in pack.warnings:
+            print(warning, file=sys.stderr)
+        print(f"valid: {pack.brand} {pack.version}, {len(pack.manifest.models)} models, "
+              f"{len(pack.manifest.zones)} zones, {len(pack.files)} files, digest {pack.digest[:12]}")
+        return EXIT_OK
+    ws = Workstation.open()
+    try:
+        if args.action == "import":
+            _print_import(_import(ws, args.path, force=args.force))
+        elif args.action == "import-demo":
+            _import_demo(ws, only_if_empty=args.if_empty)
+        elif args.action == "list":
+            with ws.session_factory() as session:
+                brands = list_library(session)
+            print(json.dumps(_library_json(brands), indent=2) if args.json else _library_text(brands))
+        elif args.action == "export":
+            with ws.session_factory() as session:
+                out = export_pack(session, ws.store, args.brand, args.out, args.pack_version)
+            print(f"exported {args.brand} to {out}")
+    finally:
+        ws.close()
+    return EXIT_OK
+
+
+def _import(ws: Workstation, path: Path, *, force: bool = False) -> ImportResult:
+    try:
+        return import_pack(path, session_factory=ws.session_factory, store=ws.store, force=force,
+                           progress=_terminal_progress())
+    finally:
+        _clear_progress()
+
+
+def _import_demo(ws: Workstation, *, only_if_empty: bool) -> None:
+    if only_if_empty:
+        with ws.session_factory() as session:
+            if list_library(session):
+                return
+    dirs = demo_pack_dirs()
+    if not dirs:
+        raise UsageError("the bundled demo library is missing (resources/demo/packs)")
+    for pack_dir in dirs:
+        _print_import(_import(ws, pack_dir))
+
+
+def _print_import(r: ImportResult) -> None:
+    for warning in r.warnings:
+        print(warning, file=sys.stderr)
+    rev = f" revision {r.revision}" if r.revision > 1 else ""
+    state = ("now current" if r.became_current and r.previous_current is None
+             else f"now current, replacing {r.previous_current}" if r.became_current
+             else f"kept; {r.previous_current} stays current (it is newer)")
+    print(f"imported {r.brand} {r.version}{rev}: {r.models} models, {r.zones} zones, {r.references} references, "
+          f"{r.counterfeits} counterfeits, {r.checks} checks; {r.new_blobs} new files in the store; "
+          f"{state}; {r.seconds:.2f} s")
+
+
+def _library_text(brands: list[BrandSummary]) -> str:
+    if not brands:
+        return "the library is empty: import a pack with 'inspector-app library import PATH'"
+    lines: list[str] = []
+    for brand in brands:
+        lines.append(f"{brand.slug}  {brand.name}")
+        for pack in brand.packs:
+            mark = "  (current)" if pack.current else ""
+            lines.append(f"  {pack.label}{mark}  from {pack.publisher}, imported "
+                         f"{pack.imported_at:%Y-%m-%d %H:%M} UTC, {len(pack.checks)} checks")
+            if not pack.current:
+                continue
+            for model in pack.models:
+                lines.append(f"    {model.id}  {model.name}")
+                for z in model.zones:
+                    crit = "critical" if z.critical else "        "
+                    lines.append(f"      {z.id:<22} {z.kind:<10} {crit}  {len(z.references)} references, "
+                                 f"{len(z.counterfeits)} counterfeits")
+    return "\n".join(lines)
+
+
+def _library_json(brands: list[BrandSummary]) -> list[dict[str, object]]:
+    return [{
+        "brand": b.slug, "brand_name": b.name,
+        "current_version": b.current.version if b.current else None,
+        "versions": [{
+            "version": p.version, "revision": p.revision, "current": p.current, "publisher": p.publisher,
+            "digest": p.digest, "imported_at": p.imported_at.isoformat(), "checks": len(p.checks),
+            "models": [{"model": m.id, "name": m.name, "zones": [
+                {"zone": z.id, "kind": z.kind, "critical": z.critical, "references": len(z.references),
+                 "counterfeits": len(z.counterfeits)} for z in m.zones]} for m in p.models],
+        } for p in b.packs],
+    } for b in brands]
+
+
+def _terminal_progress() -> Progress | None:
+    """A one-line progress display on an interactive terminal; silent otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        print(f"\r{stage:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="", file=sys.stderr,
+              flush=True)
+
+    return show
+
+
+def _clear_progress() -> None:
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,6 @@
+"""Every table of the application, gathered for Alembic and the model/migration test."""
+
+from reference_library import db as _library_tables  # noqa: F401  (registers the tables)
+from reference_library.db import Base
+
+metadata = Base.metadata

@@ -1,0 +1,38 @@
+"""Where the workstation keeps its data, from the environment or the platform.
+
+``INSPECTOR_HOME`` names the data directory (database, content store, keys);
+without it the platform's user data directory is used. ``INSPECTOR_DB_URL``
+points at a shared PostgreSQL database when several benches work together;
+without it the embedded SQLite database in the data directory is used.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+APP_NAME = "inspector-workstation"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str
+
+    @property
+    def store_dir(self) -> Path:
+        return self.home / "store"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        home = Path(env.get("INSPECTOR_HOME") or user_data_dir(APP_NAME, appauthor=False)).expanduser()
+        url = env.get("INSPECTOR_DB_URL") or f"sqlite:///{(home / 'inspector.sqlite3').as_posix()}"
+        return cls(home=home, database_url=url)

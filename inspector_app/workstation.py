@@ -1,0 +1,47 @@
+"""The opened workstation: settings, database and content store, made once at start-up.
+
+The CLI and the GUI both start here, so both see the same data home, the same
+upgraded schema and the same store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from reference_library.store import ContentStore
+
+from .database import open_database
+from .settings import Settings
+
+#: The bundled demo library (fictional brands), beside the packages in the source tree.
+RESOURCES_DIR = Path(__file__).resolve().parents[1] / "resources"
+DEMO_PACKS_DIR = RESOURCES_DIR / "demo" / "packs"
+
+
+@dataclass(frozen=True)
+class Workstation:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    store: ContentStore
+
+    @classmethod
+    def open(cls, settings: Settings | None = None) -> Workstation:
+        settings = settings or Settings.from_environment()
+        settings.home.mkdir(parents=True, exist_ok=True)
+        engine, factory = open_database(settings.database_url)
+        return cls(settings, engine, factory, ContentStore(settings.store_dir))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def demo_pack_dirs() -> list[Path]:
+    """The bundled demo packs, one directory per fictional brand."""
+    if not DEMO_PACKS_DIR.is_dir():
+        return []
+    return sorted(p for p in DEMO_PACKS_DIR.iterdir() if (p / "pack.toml").is_file())
