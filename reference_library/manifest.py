@@ -168,8 +168,12 @@ class _Parser:
     def parse(self, data: dict[str, Any]) -> tuple[Manifest | None, list[Problem]]:
         pack = self._pack(data.get("pack"))
         models = self._models(self._tables(data, "model"))
-        zones = self._zones(self._tables(data, "zone"), {m.id for m in models})
-        checks = self._checks(self._tables(data, "check"), zones)
+        zone_tables = self._tables(data, "zone")
+        zones = self._zones(zone_tables, {m.id for m in models})
+        # Checks may name any declared zone, even one with problems of its own:
+        # that zone's problems are already reported, once, at the zone.
+        declared = {t["id"] for t in zone_tables if isinstance(t.get("id"), str)}
+        checks = self._checks(self._tables(data, "check"), declared)
         self._unknown_keys(data, {"pack", "model", "zone", "check"}, "(top level)")
         if pack is None:
             return None, self.problems
@@ -324,8 +328,7 @@ class _Parser:
             return None
         return lo, hi
 
-    def _checks(self, tables: list[dict[str, Any]], zones: list[ZoneSpec]) -> list[CheckSpec]:
-        zone_ids = {z.id for z in zones}
+    def _checks(self, tables: list[dict[str, Any]], zone_ids: set[str]) -> list[CheckSpec]:
         checks: list[CheckSpec] = []
         seen: set[str] = set()
         for i, table in enumerate(tables):

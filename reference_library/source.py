@@ -127,7 +127,7 @@ class _Budget:
 
     def check_totals(self) -> None:
         if self.files > self.limits.max_files:
-            self.problems.append(Problem(self.label, f"{self.files:,} files, over the limit of {self.limits.max_files:,}"))
+            self.problems.append(Problem(self.label, f"{self.files:,} files, over the limit of {self.limits.max_files:,} files"))
         if self.total > self.limits.max_total_bytes:
             self.problems.append(Problem(self.label, f"{self.total:,} bytes uncompressed, over the limit of "
                                                      f"{self.limits.max_total_bytes:,}"))

@@ -1,0 +1,32 @@
+# Inspector Workstation: set-up, run and test on a fresh Debian/Ubuntu machine.
+#   make run    set everything up, then open the workstation (demo library on first start)
+#   make test   set everything up, then run the architecture check and the whole test suite
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup run test bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml tools/install_system_deps.sh
+	tools/install_system_deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test,postgres]"
+	touch $(STAMP)
+
+run: setup
+	$(VENV)/bin/inspector-app --demo
+
+test: setup
+	$(VENV)/bin/lint-imports
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+bench: setup
+	$(PY) tools/bench_library.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info
