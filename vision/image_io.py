@@ -61,8 +61,10 @@ def probe_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> ImageIn
             with Image.open(io.BytesIO(data)) as img:
                 fmt = (img.format or "").upper()
                 width, height = img.size
-        except Image.DecompressionBombError as exc:
-            raise ImageError(f"image too large to decode safely ({exc})") from None
+        except Image.DecompressionBombError:
+            # Pillow refuses past twice its own ceiling before telling the size.
+            raise ImageError(f"image declares over {2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} megapixels, "
+                             f"over the limit of {max_pixels / 1e6:.1f} megapixels") from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise ImageError(f"not a readable image ({type(exc).__name__})") from None
     if fmt not in SUPPORTED_FORMATS:
