@@ -1,0 +1,72 @@
+"""Alignment on photographs nobody here made, with ground truth where it exists."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from vision.align import AlignmentFailed, align, extract_features, normalise_grey, warp_to_reference
+
+SAMPLES = Path(__file__).parents[1] / "data" / "opencv-samples"
+
+
+def load(name: str) -> np.ndarray:
+    return cv2.cvtColor(cv2.imread(str(SAMPLES / name)), cv2.COLOR_BGR2RGB)
+
+
+def features(img: np.ndarray, method: str = "orb"):  # type: ignore[no-untyped-def]
+    return extract_features(normalise_grey(img), method=method)
+
+
+def corner_error(H: np.ndarray, truth: np.ndarray, shape: tuple[int, ...]) -> float:
+    h, w = shape[:2]
+    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2)
+    return float(np.linalg.norm(cv2.perspectiveTransform(corners, H) - cv2.perspectiveTransform(corners, truth),
+                                axis=2).mean())
+
+
+@pytest.mark.parametrize("method", ["orb", "sift"])
+def test_graf_homography_against_ground_truth(method: str) -> None:
+    g1, g3 = load("graf1.png"), load("graf3.png")
+    truth = np.array(ET.parse(SAMPLES / "H1to3p.xml").getroot().find("H13/data").text.split(),  # type: ignore[union-attr]
+                     float).reshape(3, 3)
+    result = align(features(g1, method), features(g3, method))
+    assert result, result
+    # 30 degrees of viewpoint change; image corners are extrapolated, so a few pixels.
+    assert corner_error(result.homography, truth, g1.shape) < 8.0
+
+
+@pytest.mark.parametrize("method", ["orb", "sift"])
+def test_box_found_in_cluttered_scene(method: str) -> None:
+    box, scene = load("box.png"), load("box_in_scene.png")
+    result = align(features(box, method), features(scene, method))
+    assert result and result.inliers >= 20 and result.reprojection_px < 3.0
+    h, w = box.shape[:2]
+    quad = cv2.perspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2),
+                                    result.homography).reshape(-1, 2)
+    sh, sw = scene.shape[:2]
+    assert cv2.isContourConvex(quad) and (quad >= -5).all() and (quad[:, 0] <= sw + 5).all() \
+        and (quad[:, 1] <= sh + 5).all()
+
+
+@pytest.mark.parametrize("a,b", [("LinuxLogo.jpg", "WindowsLogo.jpg"), ("LinuxLogo.jpg", "box_in_scene.png"),
+                                 ("WindowsLogo.jpg", "box_in_scene.png")])
+@pytest.mark.parametrize("method", ["orb", "sift"])
+def test_different_designs_do_not_align(a: str, b: str, method: str) -> None:
+    result = align(features(load(a), method), features(load(b), method))
+    assert isinstance(result, AlignmentFailed) and not result and result.reason
+
+
+def test_known_warp_recovered_and_undone() -> None:
+    logo = load("WindowsLogo.jpg")
+    truth = np.array([[0.8, -0.25, 90.0], [0.2, 0.9, 40.0], [3e-4, 2e-4, 1.0]])
+    photo = cv2.warpPerspective(logo, truth, (520, 420), borderValue=(128, 128, 128))
+    result = align(features(logo), features(photo))
+    assert result and corner_error(result.homography, truth, logo.shape) < 2.0
+    back = warp_to_reference(photo, result, logo.shape[:2])
+    inner = (slice(20, -20), slice(20, -20))
+    assert np.abs(back[inner].astype(int) - logo[inner].astype(int)).mean() < 12
