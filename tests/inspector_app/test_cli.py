@@ -91,3 +91,17 @@ def test_console_script_usage_error_exits_2(home: Path) -> None:
     proc = subprocess.run([str(exe), "library", "frobnicate"], capture_output=True, text=True,
                           env={**os.environ, "INSPECTOR_HOME": str(home)}, timeout=60)
     assert proc.returncode == 2 and "invalid choice: 'frobnicate'" in proc.stderr
+
+
+def test_bundled_demo_library_imports(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "library", "import-demo", "--if-empty")
+    assert code == 0
+    assert "imported kestrel-athletics 2026.11.0" in out and "imported maison-aurel 2026.11.0" in out
+    code, out, _ = run(capsys, "library", "import-demo", "--if-empty")
+    assert code == 0 and out == ""  # not empty any more: nothing to do
+    code, out, _ = run(capsys, "library", "list", "--json")
+    brands = {b["brand"]: b for b in json.loads(out)}
+    for brand in brands.values():
+        (model,) = brand["versions"][0]["models"]
+        assert {z["kind"] for z in model["zones"]} == {"logo", "stitching", "hardware", "code", "texture"}
+        assert all(z["references"] >= 1 for z in model["zones"])
