@@ -17,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -66,7 +66,7 @@ def upgrade(engine: Engine) -> None:
     if not pending_migrations(engine):
         return
     db_path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
-    if db_path and db_path != ":memory:" and Path(db_path).is_file() and Path(db_path).stat().st_size > 0:
+    if db_path and db_path != ":memory:" and inspect(engine).get_table_names():
         backup = Path(f"{db_path}.{datetime.now(UTC):%Y%m%dT%H%M%SZ}.bak")
         shutil.copy2(db_path, backup)
         log.info("database backed up to %s before migrating", backup)

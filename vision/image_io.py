@@ -65,8 +65,10 @@ def probe_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> ImageIn
             # Pillow refuses past twice its own ceiling before telling the size.
             raise ImageError(f"image declares over {2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} megapixels, "
                              f"over the limit of {max_pixels / 1e6:.1f} megapixels") from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise ImageError(f"not a readable image ({type(exc).__name__})") from None
+        except UnidentifiedImageError:
+            raise ImageError("not a readable image (unknown format, or not an image at all)") from None
+        except (OSError, SyntaxError, ValueError):
+            raise ImageError("not a readable image (the file is damaged)") from None
     if fmt not in SUPPORTED_FORMATS:
         raise ImageError(f"unsupported image format {fmt or 'unknown'}")
     info = ImageInfo(fmt, int(width), int(height))

@@ -67,3 +67,9 @@ def test_settings_from_environment(tmp_path: Path) -> None:
     assert s.database_url == "postgresql+psycopg://h/db" and not s.uses_sqlite
     default = Settings.from_environment({})
     assert "inspector-workstation" in str(default.home)
+
+
+def test_new_database_is_not_backed_up(tmp_path: Path) -> None:
+    engine, _ = open_database(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    engine.dispose()
+    assert not list(tmp_path.glob("*.bak"))
