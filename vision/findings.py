@@ -8,6 +8,7 @@ a wrong FAIL insults a seller, so only evidence about the item may fail it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -50,8 +51,10 @@ class ZoneAnalysis:
     findings: tuple[Finding, ...]
     retake: str | None = None                  # set when the photo itself must be taken again
     evidence: tuple[Evidence, ...] = field(default=())
+    measurements: Mapping[str, float | str] = field(default_factory=dict)  # e.g. serial, pitch_mm
 
     @classmethod
     def inconclusive(cls, findings: tuple[Finding, ...], retake: str | None = None,
-                     evidence: tuple[Evidence, ...] = ()) -> ZoneAnalysis:
-        return cls(Status.INCONCLUSIVE, 0.5, findings, retake, evidence)
+                     evidence: tuple[Evidence, ...] = (),
+                     measurements: Mapping[str, float | str] | None = None) -> ZoneAnalysis:
+        return cls(Status.INCONCLUSIVE, 0.5, findings, retake, evidence, dict(measurements or {}))

@@ -105,3 +105,15 @@ def decode_image(
     if bgr is None:
         raise ImageError("image data is corrupt or truncated")
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+def decode_for_analysis(data: bytes, *, min_long_side: int = 1600,
+                        max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """Decode no larger than the analysis needs: the largest JPEG reduction that
+    still leaves the long side at least ``min_long_side`` (a 12-megapixel photo
+    decodes at half size in a fraction of the time)."""
+    info = probe_image(data, max_pixels=max_pixels)
+    reduce = 1
+    while reduce < 8 and max(info.width, info.height) // (reduce * 2) >= min_long_side:
+        reduce *= 2
+    return decode_image(data, max_pixels=max_pixels, reduce=reduce)

@@ -44,14 +44,17 @@ class ScaleCard:
     def white_reference(self, rgb: np.ndarray) -> np.ndarray | None:
         """Mean RGB of the card's white quiet zone, or None if it is not visible.
 
-        Samples a ring from 0.15 to 0.35 marker sides outside the black square
-        (ArUco requires a white margin of at least one module, 1/6 of the side).
+        Samples a ring 0.03 to 0.13 marker sides outside the black square: inside
+        the one-module margin (1/6 of the side) that ArUco requires every card to
+        have, so a card with a narrow margin never averages in the item behind it.
+        The brighter half of the samples is kept (a stray shadow, the marker's
+        own edge blur).
         """
         s = self.side_mm
         ring: list[np.ndarray] = []
-        for t in np.linspace(0.15, 0.35, 3):
+        for t in np.linspace(0.03, 0.13, 4):
             lo, hi = -t * s, s + t * s
-            edge = np.linspace(lo, hi, 24)
+            edge = np.linspace(lo, hi, 32)
             ring += [np.column_stack([edge, np.full_like(edge, lo)]), np.column_stack([edge, np.full_like(edge, hi)]),
                      np.column_stack([np.full_like(edge, lo), edge]), np.column_stack([np.full_like(edge, hi), edge])]
         pts = np.round(self.mm_to_photo(np.vstack(ring))).astype(int)
@@ -60,9 +63,8 @@ class ScaleCard:
         if inside.mean() < 0.8:
             return None
         samples = rgb[pts[inside, 1], pts[inside, 0]].astype(np.float64)
-        # Robust to a stray shadow or the seam crossing the ring: the brighter half.
-        bright = samples[samples.sum(axis=1) >= np.median(samples.sum(axis=1))]
-        return bright.mean(axis=0)
+        total = samples.sum(axis=1)
+        return samples[total >= np.median(total)].mean(axis=0)
 
 
 @dataclass(frozen=True)

@@ -72,19 +72,22 @@ def pattern_matches(serial: str, pattern: str) -> bool:
 
 
 def read_qr(rgb: np.ndarray) -> tuple[str, np.ndarray] | None:
-    """The QR code's text and corner points, or None when no code can be read.
+    """The QR code's text and corner points (photo pixels), or None when none can be read.
 
-    Tries the photo as is, then contrast-equalised and at half size: glare,
-    low contrast and too fine a module grid each defeat a different attempt.
+    Two detectors (OpenCV's ArUco-based one finds finder patterns that the
+    classic one misses under perspective) on the photo as is, then at other
+    scales and contrast-equalised: glare, low contrast and a module grid too
+    fine or too coarse each defeat a different attempt.
     """
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
-    detector = cv2.QRCodeDetector()
-    attempts = [grey, cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8)).apply(grey)]
-    if max(grey.shape) > 1200:
-        attempts.append(cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA))
-    for image in attempts:
-        text, points, _ = detector.detectAndDecode(image)
-        if text:
-            scale = grey.shape[1] / image.shape[1]
-            return text, np.asarray(points, np.float64).reshape(-1, 2) * scale
+    detectors = (cv2.QRCodeDetectorAruco(), cv2.QRCodeDetector())
+    variants = [(1.0, grey), (0.75, cv2.resize(grey, None, fx=0.75, fy=0.75, interpolation=cv2.INTER_AREA)),
+                (1.0, cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8)).apply(grey))]
+    if max(grey.shape) < 1000:
+        variants.append((1.5, cv2.resize(grey, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)))
+    for scale, image in variants:
+        for detector in detectors:
+            text, points, _ = detector.detectAndDecode(image)
+            if text and points is not None:
+                return text, np.asarray(points, np.float64).reshape(-1, 2)[:4] / scale
     return None

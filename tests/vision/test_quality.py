@@ -1,0 +1,96 @@
+"""The quality gate on real rendered photos: bad photos are retakes, good ones pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vision.image_io import decode_image
+from vision.quality import (GateBaseline, assess_photo, baseline_from_references, estimate_blur_px,
+                            glare_finding, luminance, resolution_finding, to_working_resolution)
+
+DEMO = Path(__file__).parents[2] / "resources" / "demo"
+
+
+def photo(rel: str) -> np.ndarray:
+    return decode_image((DEMO / rel).read_bytes())
+
+
+LOGO = "samples/maison-aurel/a01/front-logo.jpg"
+STITCHING = "samples/kestrel-athletics/a02/heel-stitching.jpg"
+
+
+@pytest.fixture(scope="module")
+def logo_photo() -> np.ndarray:
+    return photo(LOGO)
+
+
+def test_good_photos_pass(logo_photo: np.ndarray) -> None:
+    for img in (logo_photo, photo(STITCHING)):
+        report = assess_photo(img)
+        assert report.usable, report.findings
+
+
+@pytest.mark.parametrize("sigma", [4.0, 8.0])
+def test_defocus_is_a_retake(logo_photo: np.ndarray, sigma: float) -> None:
+    report = assess_photo(cv2.GaussianBlur(logo_photo, (0, 0), sigma))
+    assert report.retake is not None and report.retake.startswith("Blurred")
+
+
+def test_motion_blurred_photo_is_a_retake() -> None:
+    """The demo's motion-blurred stitching shot (37 px streak), against its zone's own references."""
+    refs = tuple(photo(f"packs/maison-aurel/refs/city-tote/handle-stitching/ref-0{i}.jpg") for i in (1, 2, 3, 4))
+    report = assess_photo(photo("samples/maison-aurel/b02/handle-stitching.jpg"), baseline_from_references(refs))
+    assert (report.retake or "").startswith("Blurred")
+
+
+def test_blur_estimate_tracks_known_blur(logo_photo: np.ndarray) -> None:
+    grey = luminance(to_working_resolution(logo_photo))
+    base = estimate_blur_px(grey)
+    widths = [estimate_blur_px(cv2.GaussianBlur(grey, (0, 0), s)) for s in (1.5, 3.0, 6.0)]
+    assert base < widths[0] < widths[1] < widths[2]
+    assert abs(widths[2] - 6.0) < 1.5  # strong blur dominates the photo's own softness
+
+
+def test_overexposed_and_underexposed(logo_photo: np.ndarray) -> None:
+    bright = np.clip(logo_photo.astype(np.float32) * 3.5, 0, 255).astype(np.uint8)
+    dark = (logo_photo.astype(np.float32) * 0.12).astype(np.uint8)
+    assert (assess_photo(bright).retake or "").startswith("Overexposed")
+    assert (assess_photo(dark).retake or "").startswith("Too dark")
+
+
+def test_baseline_relaxes_for_soft_content() -> None:
+    leather = tuple(photo(f"packs/maison-aurel/refs/city-tote/body-leather/ref-0{i}.jpg") for i in (1, 2))
+    baseline = baseline_from_references(leather)
+    assert baseline.max_blur_px >= GateBaseline().max_blur_px
+
+
+@settings(max_examples=12, deadline=None)
+@given(gain=st.floats(0.6, 1.4), cast=st.tuples(st.floats(0.8, 1.2), st.floats(0.8, 1.2), st.floats(0.8, 1.2)))
+def test_light_and_colour_cast_do_not_make_a_retake(logo_photo: np.ndarray, gain: float,
+                                                     cast: tuple[float, float, float]) -> None:
+    changed = np.clip(logo_photo.astype(np.float32) * gain * np.float32(cast), 0, 255).astype(np.uint8)
+    assert assess_photo(changed).usable
+
+
+def test_glare_on_the_zone() -> None:
+    img = np.full((200, 300, 3), 120, np.uint8)
+    mask = np.zeros((200, 300), bool)
+    mask[50:150, 50:250] = True
+    assert glare_finding(img, mask) is None
+    cv2.circle(img, (150, 100), 30, (255, 255, 255), -1)
+    finding = glare_finding(img, mask)
+    assert finding is not None and not finding.passed and "Glare" in finding.message
+    with pytest.raises(ValueError):
+        glare_finding(img, mask[:10])
+
+
+def test_resolution() -> None:
+    assert resolution_finding(400, 200) is None
+    finding = resolution_finding(90, 200)
+    assert finding is not None and "move closer" in finding.message

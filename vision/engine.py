@@ -1,0 +1,55 @@
+"""The engine's front door: prepare a zone's references once, then judge photos.
+
+Every photo first passes the quality gate (:mod:`vision.quality`), against
+the allowance the zone's own references call for; only a usable photo reaches
+the kind's analyser. Analysers are looked up by zone kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from . import code, hardware, logo, stitching, texture
+from .findings import Finding, ZoneAnalysis
+from .quality import GateBaseline, assess_photo, baseline_from_references
+from .zone import ALGORITHM_VERSION, Tolerances
+
+ANALYSERS: dict[str, ModuleType] = {
+    "logo": logo, "stitching": stitching, "hardware": hardware, "code": code, "texture": texture,
+}
+
+
+@dataclass(frozen=True)
+class PreparedZone:
+    """A zone's references, ready to judge photos against (picklable, cacheable)."""
+
+    kind: str
+    baseline: GateBaseline
+    state: Any
+    algorithm_version: str = ALGORITHM_VERSION
+
+
+def prepare_zone(kind: str, references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, ...] = (),
+                 tolerances: Tolerances = Tolerances()) -> PreparedZone:
+    """Measure and calibrate from the references; slow-ish, so callers cache it."""
+    if kind not in ANALYSERS:
+        raise ValueError(f"unknown zone kind {kind!r}; expected one of {', '.join(ANALYSERS)}")
+    if not references:
+        raise ValueError("a zone needs at least one authentic reference image")
+    state = ANALYSERS[kind].prepare(references, counterfeits, tolerances)
+    return PreparedZone(kind, baseline_from_references(references), state)
+
+
+def analyse_zone(prepared: PreparedZone, photo: np.ndarray) -> ZoneAnalysis:
+    """Gate the photo, then judge it; a bad photo is inconclusive with its retake reason."""
+    gate = assess_photo(photo, prepared.baseline)
+    if not gate.usable:
+        return ZoneAnalysis.inconclusive(tuple(f for f in gate.findings if not f.passed), retake=gate.retake)
+    result: ZoneAnalysis = ANALYSERS[prepared.kind].analyse(prepared.state, photo)
+    usable = Finding("photo_quality", round(gate.blur_px, 2), "sharp and well exposed", True,
+                     f"Photo usable: sharp (edges {gate.blur_px:.1f} px) and well exposed")
+    return replace(result, findings=(usable, *result.findings))

@@ -1,0 +1,203 @@
+"""The quality gate: is this photo good enough to judge at all?
+
+A bad photo must never fail an item; it makes the zone inconclusive with a
+reason the inspector can act on at once ("blurred: hold still or add light"),
+so the retake happens at the bench, not after a round trip with the seller.
+
+Thresholds are physical statements about the photo at the engine's working
+resolution (long side :data:`WORKING_LONG_SIDE` pixels), relaxed where the
+zone's own references show the content needs it (leather grain has no crisp
+edges; a white serial tag is legitimately near-clipped):
+
+- **blur** is the Gaussian width of the photo's strongest edges, estimated by
+  re-blurring (an edge blurred by sigma loses a known share of its gradient
+  peak when blurred again), per edge orientation so that motion blur, which
+  smears one direction only, is caught; wider than 2.5 px, or than 1.5 times
+  the references' own, means the detail the comparison relies on is gone;
+- **exposure**: clipped white over a fifth of the frame (or 15 points more than
+  the references show) is overexposed; a frame whose brightest 1 % stays below
+  40 of 255 (or half the references' level) is too dark;
+- **glare** (on the zone, once an analyser knows where the zone is): one
+  compact clipped blob hiding part of it;
+- **resolution**: the zone must span enough pixels for its analysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .findings import Finding
+
+WORKING_LONG_SIDE = 1024
+MAX_BLUR_PX = 2.5
+MAX_CLIPPED_SHARE = 0.20
+MIN_BRIGHT_LEVEL = 40        # of 255, reached by the brightest 1 % of a usable frame
+MAX_GLARE_SHARE = 0.04       # of the zone
+CLIP_LEVEL = 250
+
+_PRE_SIGMA = 0.7             # tames sensor noise before edges are measured
+_REBLUR_SIGMA = 2.0
+
+
+@dataclass(frozen=True)
+class GateBaseline:
+    """What the zone's authentic references look like to the gate."""
+
+    blur_px: float = 0.0
+    clipped_share: float = 0.0
+    bright_level: float = 255.0
+
+    @property
+    def max_blur_px(self) -> float:
+        return max(MAX_BLUR_PX, 1.5 * self.blur_px)
+
+    @property
+    def max_clipped_share(self) -> float:
+        return max(MAX_CLIPPED_SHARE, self.clipped_share + 0.15)
+
+    @property
+    def min_bright_level(self) -> float:
+        return min(MIN_BRIGHT_LEVEL, 0.5 * self.bright_level)
+
+
+@dataclass(frozen=True)
+class PhotoStats:
+    blur_px: float
+    clipped_share: float
+    bright_level: float
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    findings: tuple[Finding, ...]
+    retake: str | None          # the first problem's advice, or None when the photo is usable
+    blur_px: float
+
+    @property
+    def usable(self) -> bool:
+        return self.retake is None
+
+
+def to_working_resolution(rgb: np.ndarray, long_side: int = WORKING_LONG_SIDE) -> np.ndarray:
+    """Downscale (never upscale) so the long side is at most ``long_side``."""
+    scale = long_side / max(rgb.shape[:2])
+    if scale >= 1.0:
+        return rgb
+    size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
+    # Area averaging is exact but slow at odd ratios; a Gaussian pre-filter plus
+    # bilinear resampling is as free of aliasing for what the engine measures.
+    smoothed = cv2.GaussianBlur(rgb, (0, 0), 0.45 / scale) if scale < 0.7 else rgb
+    return cv2.resize(smoothed, size, interpolation=cv2.INTER_LINEAR)
+
+
+def luminance(rgb: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def estimate_blur_px(grey: np.ndarray) -> float:
+    """Gaussian width (pixels) of the sharpest edges, in their worst orientation.
+
+    The strongest fine-scale edges are grouped by gradient direction in four
+    bins; defocus widens all of them alike, motion blur those across the
+    motion, so the widest well-populated bin is the photo's blur.
+    """
+    g = cv2.GaussianBlur(grey.astype(np.float32), (0, 0), _PRE_SIGMA)
+    again = cv2.GaussianBlur(g, (0, 0), _REBLUR_SIGMA)
+    gx, gy = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
+    mag1 = cv2.magnitude(gx, gy)
+    mag2 = cv2.magnitude(cv2.Sobel(again, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(again, cv2.CV_32F, 0, 1, ksize=3))
+    sample = mag1[::3, ::3].ravel()
+    k = int(0.98 * (sample.size - 1))
+    strong = mag1 >= max(float(np.partition(sample, k)[k]), 1.0)
+    count = int(strong.sum())
+    if count < 40:
+        return float("inf")  # a flat frame has no edges to judge
+    ratios = mag1[strong] / np.maximum(mag2[strong], 1e-6)
+    bins = np.minimum(((np.arctan2(gy[strong], gx[strong]) % np.pi) / (np.pi / 4)).astype(int), 3)
+    widths = [_width_from_ratio(float(np.median(ratios[bins == b]))) for b in range(4)
+              if (bins == b).sum() >= max(40, count // 10)]
+    return max(widths) if widths else _width_from_ratio(float(np.median(ratios)))
+
+
+def _width_from_ratio(ratio: float) -> float:
+    if ratio <= 1.0 + 1e-3:
+        return float("inf")
+    sigma_total = _REBLUR_SIGMA / np.sqrt(ratio**2 - 1.0)
+    return float(np.sqrt(max(sigma_total**2 - _PRE_SIGMA**2, 0.0)))
+
+
+def photo_stats(rgb: np.ndarray) -> PhotoStats:
+    """The gate's measurements of a photo, at working resolution."""
+    work = to_working_resolution(rgb)
+    grey = luminance(work)
+    hist = np.bincount(grey.ravel(), minlength=256).cumsum()
+    bright = float(np.searchsorted(hist, 0.99 * hist[-1]))
+    r, g, b = cv2.split(work)
+    clipped = float(np.count_nonzero(cv2.max(cv2.max(r, g), b) >= CLIP_LEVEL)) / grey.size
+    return PhotoStats(estimate_blur_px(grey), clipped, bright)
+
+
+def baseline_from_references(references: tuple[np.ndarray, ...]) -> GateBaseline:
+    """The gate's allowance for this zone, from its authentic reference photos."""
+    if not references:
+        return GateBaseline()
+    stats = [photo_stats(r) for r in references]
+    finite = [s.blur_px for s in stats if np.isfinite(s.blur_px)]
+    return GateBaseline(max(finite, default=0.0), max(s.clipped_share for s in stats),
+                        min(s.bright_level for s in stats))
+
+
+def assess_photo(rgb: np.ndarray, baseline: GateBaseline = GateBaseline()) -> QualityReport:
+    """Blur and exposure of a whole photo (any size), against the zone's baseline."""
+    stats = photo_stats(rgb)
+    findings: list[Finding] = []
+    blur, max_blur = stats.blur_px, baseline.max_blur_px
+    blur_ok = blur <= max_blur
+    findings.append(Finding(
+        "blur_px", blur if np.isfinite(blur) else None, f"<= {max_blur:.1f} px", blur_ok,
+        f"Sharp enough (edges {blur:.1f} px wide)" if blur_ok
+        else "Blurred: hold the camera still, focus on the zone, or add light"))
+    over = stats.clipped_share > baseline.max_clipped_share
+    findings.append(Finding(
+        "clipped_share", stats.clipped_share, f"<= {baseline.max_clipped_share:.0%}", not over,
+        f"Overexposed: {stats.clipped_share:.0%} of the photo is pure white; reduce exposure or move the light"
+        if over else f"Highlights within range ({stats.clipped_share:.1%} clipped)"))
+    under = stats.bright_level < baseline.min_bright_level
+    findings.append(Finding(
+        "bright_level", stats.bright_level, f">= {baseline.min_bright_level:.0f}", not under,
+        "Too dark: add light or lengthen the exposure" if under else "Exposure is bright enough"))
+    problems = [f for f in findings if not f.passed]
+    return QualityReport(tuple(findings), problems[0].message if problems else None, blur)
+
+
+def glare_finding(photo: np.ndarray, mask: np.ndarray) -> Finding | None:
+    """A Finding when one clipped blob hides part of the masked zone, else None.
+
+    Small specular glints on polished metal are normal; a blob covering more
+    than :data:`MAX_GLARE_SHARE` of the zone is not.
+    """
+    if photo.shape[:2] != mask.shape[:2]:
+        raise ValueError("mask must have the photo's height and width")
+    zone_area = int(mask.sum())
+    if zone_area == 0:
+        return None
+    r, g, b = cv2.split(photo)
+    clipped = ((cv2.min(cv2.min(r, g), b) >= CLIP_LEVEL - 10) & mask).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(clipped, connectivity=8)
+    largest = int(stats[1:, cv2.CC_STAT_AREA].max()) if count > 1 else 0
+    share = largest / zone_area
+    if share <= MAX_GLARE_SHARE:
+        return None
+    return Finding("glare_share", share, f"<= {MAX_GLARE_SHARE:.0%}", False,
+                   f"Glare hides {share:.0%} of the zone: tilt the item or move the light")
+
+
+def resolution_finding(zone_extent_px: float, needed_px: float) -> Finding | None:
+    """A Finding when the zone spans fewer pixels than its analysis needs, else None."""
+    if zone_extent_px >= needed_px:
+        return None
+    return Finding("zone_extent_px", float(zone_extent_px), f">= {needed_px:.0f} px", False,
+                   f"Zone too small in the photo ({zone_extent_px:.0f} px across): move closer so it fills the frame")
