@@ -1,0 +1,93 @@
+"""Hardware zones on the rendered demo library: outline, engraving and metal colour."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vision import hardware
+from vision.findings import Status
+from vision.scale_card import find_scale_card
+from vision.zone import Tolerances
+
+from .test_logo import _relit, load, photo, sample_zones, zone_images, DEMO
+
+
+@cache
+def prepared(brand: str, with_tolerance: bool = True) -> hardware.HardwarePrepared:
+    _, refs, fakes = zone_images(brand, "hardware")
+    return hardware.prepare(refs, fakes, Tolerances(max_delta_e=6.0) if with_tolerance else Tolerances())
+
+
+def zone_of(brand: str, item: str) -> dict:
+    return next(z for z in sample_zones("hardware") if z["brand"] == brand and f"/{item}/" in z["photo"])
+
+
+@pytest.mark.parametrize("brand,item", [("maison-aurel", "a01"), ("maison-aurel", "a05"),
+                                        ("kestrel-athletics", "a01"), ("kestrel-athletics", "a05")])
+def test_authentic_hardware_passes(brand: str, item: str) -> None:
+    result = hardware.analyse(prepared(brand), photo(zone_of(brand, item)))
+    assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
+    colour = next(f for f in result.findings if f.metric == "metal_delta_e")
+    assert colour.passed and colour.value < 6.0 and "CIEDE2000" in colour.message
+
+
+def test_brassy_metal_fails_on_colour() -> None:
+    zone = next(z for z in sample_zones("hardware") if z["tell"] == "metal_colour")
+    result = hardware.analyse(prepared(zone["brand"]), photo(zone))
+    assert result.status is Status.FAIL
+    colour = next(f for f in result.findings if f.metric == "metal_delta_e")
+    assert not colour.passed and colour.value > 6.0
+    assert "yellower" in colour.message
+
+
+def test_brassy_metal_fails_on_a_calibrated_bound_too() -> None:
+    """Without the pack's max_delta_e the bound comes from the references and known fakes."""
+    prep = prepared("maison-aurel", with_tolerance=False)
+    assert prep.delta_e_source == "calibrated"
+    assert prep.max_delta_e > max(prep.reference_delta_e)
+    zone = next(z for z in sample_zones("hardware") if z["tell"] == "metal_colour")
+    assert hardware.analyse(prep, photo(zone)).status is Status.FAIL
+
+
+@pytest.mark.xfail(reason="engraving typeface: tolerant overlap of engraved letters is not yet discriminative "
+                          "enough on the demo clasp (see report)")
+def test_engraving_font_fails() -> None:
+    zone = next(z for z in sample_zones("hardware") if z["tell"] == "engraving_font")
+    assert hardware.analyse(prepared(zone["brand"]), photo(zone)).status is Status.FAIL
+
+
+def test_other_outline_is_never_passed() -> None:
+    """A different plate outline fails, or at worst (fine alignment unverified) asks for a retake."""
+    zone = next(z for z in sample_zones("hardware") if z["tell"] == "outline")
+    result = hardware.analyse(prepared(zone["brand"]), photo(zone))
+    assert result.status is not Status.PASS
+    outline = next(f for f in result.findings if f.metric == "outline_iou")
+    assert not outline.passed and "outline" in outline.message
+
+
+def test_no_scale_card_is_inconclusive_with_the_retake_reason() -> None:
+    zone = next(z for z in sample_zones("hardware") if z["defect"] == "no_scale_card")
+    result = hardware.analyse(prepared(zone["brand"]), photo(zone))
+    assert result.status is Status.INCONCLUSIVE
+    assert result.retake == hardware.NO_CARD
+
+
+def test_card_white_stays_on_the_card() -> None:
+    """The white is sampled within the card's guaranteed margin: near the card's own (240, 240, 240)."""
+    ref = load(next((DEMO / "packs" / "maison-aurel" / "refs").glob("*/clasp/ref-01.jpg")))
+    card = find_scale_card(ref)
+    assert card
+    white = card.white_reference(ref)
+    assert white is not None and white.min() > 200
+
+
+@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(gain=st.floats(0.7, 1.1), r=st.floats(0.85, 1.15), b=st.floats(0.85, 1.15))
+def test_light_and_colour_cast_do_not_flip_authentic_hardware(gain: float, r: float, b: float) -> None:
+    result = hardware.analyse(prepared("maison-aurel"), _relit(photo(zone_of("maison-aurel", "a02")), gain, (r, 1.0, b)))
+    assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]

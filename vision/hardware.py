@@ -1,0 +1,413 @@
+"""Hardware zones: a metal plate's engraving, outline and colour against the references.
+
+Hardware is found and resampled into the references' common frame as logos
+are (:mod:`vision.logo`), with the scale card left out of the features and
+of the region compared (the card may lie anywhere beside the hardware). Then:
+
+- **Outline.** The plate's silhouette (the largest closed region of the
+  two-class segmentation that does not reach the edge of the region of
+  interest) against the references': overlap (``outline_iou``) and the ratio
+  of its principal axes against the references' (``aspect_ratio``).
+- **Engraving.** Inside the plate, the engraving against the metal with its
+  own lighting-independent segmentation, compared as logo lettering is
+  (``engraving_match``, ``engraving_stroke_ratio``, ``engraving_difference``).
+- **Metal colour.** Every image is white-balanced on the scale card's white
+  margin (a photo without a card is inconclusive: its colour cannot be
+  judged), converted to CIE Lab, and the metal's colour taken robustly from
+  the plate's interior without the engraving's grooves (dilated) and without
+  specular highlights (only the middle of the lightness distribution). The
+  CIEDE2000 difference to the references' metal is held against the pack's
+  ``max_delta_e``, or, when the pack has none, a bound calibrated as the
+  shape bounds are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+from skimage.color import deltaE_ciede2000, rgb2lab
+
+from . import logo
+from . import shape_compare as sc
+from .findings import Evidence, Finding, Status, ZoneAnalysis
+from .scale_card import ScaleCard, find_scale_card
+from .zone import Tolerances
+
+NO_CARD = "no scale card: lay the 20 mm card flat beside the hardware"
+NOT_FOUND = "hardware not found in the photo: frame the hardware squarely and fill the frame"
+
+#: The card's white margin is mapped to this neutral linear level before colours are compared.
+WHITE_LINEAR = 0.85
+#: Bound floors (method resolution), badness units; delta E in CIEDE2000 units.
+FLOORS = {"outline_iou": 0.04, "aspect_ratio": 0.08, "engraving_match": 0.08,
+          "engraving_stroke_ratio": 0.10, "engraving_difference": 0.12}
+SHAPE_METRICS = tuple(FLOORS)
+DELTA_E_FLOOR = 2.0
+#: The features lie mostly on the engraving: the frame reaches this far beyond them for the outline.
+FRAME_GROW = 0.4
+#: Share of the metal's lightness distribution used for its colour (no grooves, no highlights).
+METAL_QUANTILES = (0.2, 0.7)
+
+
+@dataclass(frozen=True)
+class Plate:
+    """The plate in the frame and the engraving on it."""
+
+    in_ink_class: bool            # is the plate the "ink" class of the outline segmentation?
+    mask: np.ndarray              # bool, the plate silhouette (holes filled)
+    interior: np.ndarray          # bool, the plate without its rim
+    axes_ratio: float             # principal axes ratio of the silhouette
+    engraving_model: sc.InkModel
+    engraving: sc.Template
+    local_px: int                 # opening size that removes highlights but keeps strokes
+
+
+@dataclass(frozen=True)
+class HardwarePrepared:
+    shapes: logo.ShapeReference
+    plate: Plate
+    metal_lab: np.ndarray         # (3,) the references' metal, white-balanced
+    max_delta_e: float
+    delta_e_source: str           # "pack" or "calibrated"
+    bounds: tuple[sc.Bound, ...]
+    reference_delta_e: tuple[float, ...]
+    counterfeit_delta_e: tuple[float, ...]
+
+
+# --- colour ---------------------------------------------------------------------------------
+
+def _linear(rgb: np.ndarray) -> np.ndarray:
+    c = rgb.astype(np.float32) / 255.0
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def _srgb(lin: np.ndarray) -> np.ndarray:
+    lin = np.clip(lin, 0, 1)
+    return np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * np.power(lin, 1 / 2.4) - 0.055)
+
+
+def white_gains(rgb: np.ndarray, card: ScaleCard) -> np.ndarray | None:
+    """Linear per-channel gains that make the card's white margin neutral at WHITE_LINEAR."""
+    white = card.white_reference(rgb)
+    if white is None:
+        return None
+    lin = _linear(np.asarray(white, np.float64).reshape(1, 3)).ravel()
+    if np.any(lin <= 1e-3):
+        return None
+    return WHITE_LINEAR / lin
+
+
+def metal_lab(frame_rgb: np.ndarray, gains: np.ndarray, metal: np.ndarray) -> np.ndarray | None:
+    """Robust Lab of the metal pixels (bool mask) after white balance."""
+    px = frame_rgb[metal]
+    if len(px) < 50:
+        return None
+    if len(px) > 6000:
+        px = px[:: len(px) // 6000]
+    srgb = _srgb(_linear(px) * gains[None, :].astype(np.float32))
+    lab = rgb2lab(srgb.reshape(-1, 1, 3)).reshape(-1, 3)
+    lo, hi = np.quantile(lab[:, 0], METAL_QUANTILES)
+    mid = lab[(lab[:, 0] >= lo) & (lab[:, 0] <= hi)]
+    return np.median(mid, axis=0)
+
+
+def delta_e(lab1: np.ndarray, lab2: np.ndarray) -> float:
+    return float(deltaE_ciede2000(np.asarray(lab1, float), np.asarray(lab2, float)))
+
+
+# --- plate -----------------------------------------------------------------------------------
+
+def _fill_holes(mask: np.ndarray) -> np.ndarray:
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    out = np.zeros(mask.shape, np.uint8)
+    cv2.drawContours(out, contours, -1, 1, -1)
+    return out > 0
+
+
+def _components(mask: np.ndarray, region: np.ndarray) -> list[np.ndarray]:
+    """Closed components of ``mask`` that do not reach the region's edge, largest first."""
+    edge = region & ~(cv2.erode(region.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    edge |= np.zeros_like(region)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    out = []
+    for i in np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1:
+        comp = labels == i
+        if stats[i, cv2.CC_STAT_AREA] < 0.01 * region.sum():
+            break
+        if (comp & edge).sum() > 0.02 * stats[i, cv2.CC_STAT_AREA] ** 0.5 * 4:
+            continue
+        h, w = mask.shape
+        x, y, bw, bh = stats[i, :4]
+        if x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1:
+            continue
+        out.append(comp)
+    return out
+
+
+def find_plate(soft: np.ndarray, region: np.ndarray, in_ink_class: bool | None = None,
+               near: np.ndarray | None = None) -> tuple[np.ndarray, bool] | None:
+    """The plate's silhouette in a soft two-class map: the largest closed region, holes filled."""
+    k = max(3, int(round(0.01 * sc.FRAME_LONG_SIDE))) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    soft = cv2.GaussianBlur(soft.astype(np.float32), (0, 0), 0.006 * sc.FRAME_LONG_SIDE)
+    best: tuple[np.ndarray, bool] | None = None
+    for cls in (True, False) if in_ink_class is None else (in_ink_class,):
+        mask = ((soft > 0.5) if cls else (soft <= 0.5)) & region
+        mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
+        for comp in _components(mask, region):
+            filled = _fill_holes(cv2.morphologyEx(comp.astype(np.uint8), cv2.MORPH_CLOSE, kernel) > 0)
+            if near is not None:
+                inter = (filled & near).sum() / max((filled | near).sum(), 1)
+                if inter < 0.3:
+                    continue
+            if best is None or filled.sum() > best[0].sum():
+                best = (filled, cls)
+            break
+    return best
+
+
+def axes_ratio(mask: np.ndarray) -> float:
+    ys, xs = np.nonzero(mask)
+    if len(xs) < 10:
+        return 0.0
+    ev = np.linalg.eigvalsh(np.cov(np.column_stack([xs, ys]).T.astype(np.float64)))
+    return float(np.sqrt(ev[-1] / max(ev[0], 1e-9)))
+
+
+def _interior(mask: np.ndarray) -> np.ndarray:
+    ys, xs = np.nonzero(mask)
+    size = max(np.ptp(xs), np.ptp(ys)) if len(xs) else 0
+    k = max(3, int(0.04 * size)) | 1
+    return cv2.erode(mask.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+
+
+def _engraving_softs(model: sc.InkModel, images: list[np.ndarray], interior: np.ndarray,
+                     expected: np.ndarray, local_px: int = 0) -> list[np.ndarray]:
+    return [sc.ink_map(model, im, interior, expected, local_px=local_px) for im in images]
+
+
+def _local_px(stroke_px: float) -> int:
+    """Opening size for the engraving's ground: wider than any stroke (a few stroke widths)."""
+    return int(round(max(5.0, 3.0 * stroke_px)))
+
+
+def build_plate(shapes: logo.ShapeReference) -> Plate:
+    template = shapes.template
+    found = find_plate(template.soft, template.region)
+    if found is None:
+        raise ValueError("the hardware's outline could not be found in the references")
+    mask, cls = found
+    interior = _interior(mask)
+    images = list(shapes.frame_images)
+    # engraving: what differs from the metal inside the plate (grooves are darker)
+    engr0 = sc.bootstrap_ink(images, interior, darker_only=True)
+    model = sc.fit_ink_model(images, engr0, interior)
+    softs = _engraving_softs(model, images, interior, engr0)
+    engr = sc.make_template(softs, interior)
+    local = _local_px(engr.stroke_px)
+    model = sc.fit_ink_model(images, engr.ink, interior)
+    engr = sc.make_template(_engraving_softs(model, images, interior, engr.ink, local), interior)
+    return Plate(cls, mask, interior, axes_ratio(mask), model, engr, local)
+
+
+# --- measuring one image ----------------------------------------------------------------------
+
+def measure_shapes(shapes: logo.ShapeReference, plate: Plate, located: logo.Located,
+                   engraving: sc.Template | None = None, plate_mask: np.ndarray | None = None
+                   ) -> tuple[dict[str, float], np.ndarray]:
+    t = shapes.template
+    soft = sc.ink_map(shapes.model, located.frame_rgb, t.region, t.ink)
+    ref_mask = plate.mask if plate_mask is None else plate_mask
+    found = find_plate(soft, t.region, plate.in_ink_class, near=ref_mask)
+    mask = found[0] if found else np.zeros_like(ref_mask)
+    union = (mask | ref_mask).sum()
+    iou = float((mask & ref_mask).sum() / union) if union else 0.0
+    ratio = axes_ratio(mask) / axes_ratio(ref_mask) if found else 0.0
+    et = engraving or plate.engraving
+    esoft = sc.ink_map(plate.engraving_model, located.frame_rgb, et.region, et.ink, local_px=plate.local_px)
+    ev, heat = sc.compare(et, esoft)
+    values = {"outline_iou": iou, "aspect_ratio": ratio, "engraving_match": ev["tolerant_match"],
+              "engraving_stroke_ratio": ev["stroke_width_ratio"], "engraving_difference": ev["local_difference"]}
+    outline_diff = (mask ^ ref_mask).astype(np.float32)
+    return values, np.maximum(heat / max(float(heat.max()), 1e-6), outline_diff)
+
+
+def _card_and_gains(work: np.ndarray) -> tuple[ScaleCard | None, np.ndarray | None]:
+    card = find_scale_card(work)
+    if not card:
+        return None, None
+    return card, white_gains(work, card)
+
+
+def _card_exclusion(work: np.ndarray, card: ScaleCard | None) -> np.ndarray:
+    mask = np.zeros(work.shape[:2], np.uint8)
+    if card is not None:
+        c = card.corners.mean(axis=0)
+        quad = c + 1.9 * (card.corners - c)     # the card with its white margin and shadow
+        cv2.fillConvexPoly(mask, np.round(quad).astype(np.int32), 1)
+    return mask > 0
+
+
+def _metal_pixels(plate: Plate) -> np.ndarray:
+    k = max(3, int(round(0.012 * sc.FRAME_LONG_SIDE))) | 1
+    grooves = cv2.dilate(plate.engraving.ink.astype(np.uint8),
+                         cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)), iterations=2) > 0
+    return plate.interior & ~grooves
+
+
+# --- prepare / analyse ---------------------------------------------------------------------
+
+def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, ...] = (),
+            tolerances: Tolerances = Tolerances()) -> HardwarePrepared:
+    """Features, frame, plate, engraving, the references' metal colour and the calibrated bounds."""
+    works = [sc.to_working(r)[0] for r in references]
+    cards = [_card_and_gains(w) for w in works]
+    shapes = logo.build_shape_reference(tuple(references), tuple(counterfeits),
+                                        exclude=tuple(_card_exclusion(w, c) for w, (c, _) in zip(works, cards)),
+                                        grow=FRAME_GROW)
+    plate = build_plate(shapes)
+    # refine on the plate and a rim of what surrounds it, not on the wider scene
+    k = max(3, int(round(0.04 * sc.FRAME_LONG_SIDE))) | 1
+    around = cv2.dilate(plate.mask.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    shapes = replace(shapes, refine_mask=shapes.frame.roi | around)
+    metal = _metal_pixels(plate)
+    labs = [metal_lab(im, g, metal) for im, (_, g) in zip(shapes.frame_images, cards) if g is not None]
+    labs = [lab for lab in labs if lab is not None]
+    if not labs:
+        raise ValueError("no reference shows the scale card: the metal's colour cannot be calibrated")
+    ref_lab = np.median(np.array(labs), axis=0)
+    # leave-one-out: shapes and colour of each reference against the others
+    authentic: list[dict[str, float]] = []
+    ref_de: list[float] = []
+    n = len(works)
+    for j in range(n):
+        located = logo.locate(shapes, works[j], skip=j, work=(shapes.views[j].rgb, 1.0))
+        if isinstance(located, str):
+            continue
+        authentic.append(measure_shapes(shapes, plate, located)[0])
+        others = [lab for i, lab in enumerate(labs) if i != j]
+        gains = cards[j][1]
+        if gains is not None and others:
+            lab = metal_lab(located.frame_rgb, gains, metal)
+            if lab is not None:
+                ref_de.append(delta_e(lab, np.median(np.array(others), axis=0)))
+    fake_values: list[dict[str, float]] = []
+    fake_de: list[float] = []
+    for c in counterfeits:
+        work = sc.to_working(c)[0]
+        located = logo.locate(shapes, c, work=(work, sc.to_working(c)[1]))
+        if isinstance(located, str):
+            continue
+        fake_values.append(measure_shapes(shapes, plate, located)[0])
+        _, gains = _card_and_gains(work)
+        if gains is not None:
+            lab = metal_lab(located.frame_rgb, gains, metal)
+            if lab is not None:
+                fake_de.append(delta_e(lab, ref_lab))
+    bounds = logo.bounds_for(SHAPE_METRICS, FLOORS, authentic, fake_values)
+    if tolerances.max_delta_e is not None:
+        max_de, source = float(tolerances.max_delta_e), "pack"
+    else:
+        # delta E is already a "badness": calibrate it as a "low" metric would be
+        worst = max(ref_de, default=0.0)
+        max_de = max(sc.SPREAD_FACTOR * worst, worst + DELTA_E_FLOOR)
+        for f in fake_de:
+            if worst + DELTA_E_FLOOR < f < max_de:
+                max_de = max(worst + sc.COUNTERFEIT_SHARE * (f - worst), worst + DELTA_E_FLOOR)
+        source = "calibrated"
+    return HardwarePrepared(shapes, plate, ref_lab, max_de, source, bounds, tuple(ref_de), tuple(fake_de))
+
+
+def _describe(metric: str, value: float, bound: sc.Bound) -> str:
+    ok, exp = bound.passed(value), bound.expected()
+    if metric == "outline_iou":
+        return (f"The plate's outline matches the reference ({value:.2f}, authentic {exp})" if ok
+                else f"The plate's outline differs from the reference ({value:.2f}, authentic {exp}): "
+                     "shape or proportions are not the brand's")
+    if metric == "aspect_ratio":
+        return (f"The plate's proportions match the reference ({value:.2f} times, authentic {exp})" if ok
+                else f"The plate is {'longer' if value > 1 else 'squatter'} than the reference "
+                     f"({value:.2f} times, authentic {exp})")
+    if metric == "engraving_match":
+        return (f"The engraving's letters match the reference ({value:.2f}, authentic {exp})" if ok
+                else f"The engraving's letters differ from the reference ({value:.2f}, authentic {exp}): "
+                     "wrong typeface")
+    if metric == "engraving_stroke_ratio":
+        return (f"The engraving's stroke weight matches ({value:.2f} times, authentic {exp})" if ok
+                else f"The engraving's strokes are {'heavier' if value > 1 else 'lighter'} than the reference "
+                     f"({value:.2f} times, authentic {exp})")
+    return (f"No part of the engraving is missing or altered (worst spot {value:.2f}, authentic {exp})" if ok
+            else f"Part of the engraving differs from the reference (worst spot {value:.2f}, authentic {exp}); "
+                 "see the difference map")
+
+
+def analyse(prepared: HardwarePrepared, photo: np.ndarray) -> ZoneAnalysis:
+    """One hardware photo (RGB uint8) against the prepared references."""
+    if photo.ndim != 3 or photo.shape[2] != 3 or photo.dtype != np.uint8:
+        raise ValueError("photo must be an RGB uint8 array of shape (H, W, 3)")
+    shapes = prepared.shapes
+    work = sc.to_working(photo)
+    card, gains = _card_and_gains(work[0])
+    if card is None or gains is None:
+        reason = "no scale card in the photo" if card is None else "the scale card's white margin is not visible"
+        f = Finding("scale_card", reason, "scale card visible", False,
+                    f"{NO_CARD} (it is the white reference for the metal's colour)")
+        return ZoneAnalysis.inconclusive((f,), retake=NO_CARD)
+    located = logo.locate(shapes, photo, work=work)
+    if isinstance(located, str):
+        return logo.not_found(shapes, work[0], located, NOT_FOUND, "hardware")
+    problem = logo.photo_checks(shapes, located, "hardware")
+    if problem is not None:
+        return problem
+    values, heat = measure_shapes(shapes, prepared.plate, located)
+    findings = [Finding(b.metric, float(values[b.metric]), b.expected(), b.passed(values[b.metric]),
+                        _describe(b.metric, float(values[b.metric]), b)) for b in prepared.bounds]
+    lab = metal_lab(located.frame_rgb, gains, _metal_pixels(prepared.plate))
+    colour_margin = 1.0
+    if lab is None:
+        findings.append(Finding("metal_delta_e", None, f"<= {prepared.max_delta_e:.1f}", False,
+                                "The metal's colour could not be measured: too little bare metal visible"))
+        return ZoneAnalysis.inconclusive(tuple(findings), retake=NOT_FOUND)
+    de = delta_e(lab, prepared.metal_lab)
+    ok = de <= prepared.max_delta_e
+    src = "the pack's tolerance" if prepared.delta_e_source == "pack" else "calibrated on the references"
+    findings.append(Finding(
+        "metal_delta_e", de, f"<= {prepared.max_delta_e:.1f}", ok,
+        f"Metal colour matches the reference (CIEDE2000 {de:.1f}, at most {prepared.max_delta_e:.1f}, {src})" if ok
+        else f"Metal colour differs from the reference (CIEDE2000 {de:.1f}, at most {prepared.max_delta_e:.1f}, "
+             f"{src}): {_colour_words(lab, prepared.metal_lab)}"))
+    colour_margin = (prepared.max_delta_e - de) / prepared.max_delta_e
+    margins = [b.margin(values[b.metric]) for b in prepared.bounds] + [colour_margin * 2]
+    score = float(np.clip(0.5 + 0.5 * min(margins), 0.0, 1.0))
+    evidence = (
+        Evidence("aligned", "Photo of the hardware resampled into the reference's frame", located.frame_rgb),
+        Evidence("difference", "Where outline and engraving differ from the references (red = most)",
+                 sc.overlay(located.frame_rgb, heat, shapes.frame.roi)),
+        Evidence("matches", "Features matched between the best reference and the photo",
+                 sc.draw_matches(shapes.views[located.ref_index].rgb, located.work, located.alignment)),
+    )
+    status = Status.PASS if all(f.passed for f in findings) else Status.FAIL
+    weak = not located.refined and located.alignment.inliers < sc.CONFIDENT_INLIERS
+    if status is Status.FAIL and ok and weak:
+        return logo.unverified(findings, evidence, "hardware")   # only the shapes disagree, unverified
+    return ZoneAnalysis(status, score, tuple(findings), None, evidence)
+
+
+def _colour_words(lab: np.ndarray, ref: np.ndarray) -> str:
+    d = lab - ref
+    words = []
+    if d[2] > 2:
+        words.append("yellower")
+    elif d[2] < -2:
+        words.append("bluer")
+    if d[1] > 2:
+        words.append("redder")
+    elif d[1] < -2:
+        words.append("greener")
+    if d[0] > 3:
+        words.append("lighter")
+    elif d[0] < -3:
+        words.append("darker")
+    return ("the metal looks " + " and ".join(words)) if words else "the metal's tone differs"

@@ -1,0 +1,304 @@
+"""Logo zones: is the wordmark and emblem in the photo the brand's own?
+
+The photo is aligned to the brand's reference photos (several; the best match
+wins), resampled into the references' common frame and reduced to a map of
+*ink* (the printed, stamped or embossed logo against its material) that does
+not depend on light, colour cast or the material's texture. That map is
+compared with the references' consensus on what counterfeiters get wrong:
+
+- ``shape_iou``: overlap of the letter and emblem shapes (typeface, outline);
+- ``stroke_width_ratio``: stroke weight from the distance transform (bold vs
+  regular);
+- ``extent_ratio`` and ``spacing_profile_corr``: the logo's length and the ink
+  profile along the wordmark (letter spacing, proportions between wordmark and
+  mark);
+- ``local_difference``: the worst spot of ink missing or added (a missing,
+  replaced or resized mark).
+
+Every bound is calibrated in :func:`prepare` from the pack itself: each
+reference against the others (leave-one-out) shows how much authentic shots
+differ, the known counterfeits show how far fakes land (see
+:func:`vision.shape_compare.calibrate`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import shape_compare as sc
+from .align import Alignment
+from .findings import Evidence, Finding, Status, ZoneAnalysis
+from .quality import glare_finding, resolution_finding
+from .zone import Tolerances
+
+#: The comparison needs strokes at least this many photo pixels wide.
+MIN_STROKE_PX = 2.0
+#: A counterfeit reference that aligns with this many inliers, when no authentic one aligns, is a match.
+COUNTERFEIT_MIN_INLIERS = 25
+
+#: Per metric: the floor of its bound (the method's own resolution), in badness units.
+FLOORS = {"shape_iou": 0.08, "stroke_width_ratio": 0.10, "extent_ratio": 0.03,
+          "spacing_profile_corr": 0.03, "local_difference": 0.12}
+METRICS = tuple(FLOORS)
+
+NOT_FOUND = "logo not found in the photo: frame the logo squarely and fill the frame"
+
+
+@dataclass(frozen=True)
+class ShapeReference:
+    """Everything a shape comparison keeps from its references (shared with hardware)."""
+
+    views: tuple[sc.View, ...]
+    frame: sc.Frame
+    model: sc.InkModel
+    template: sc.Template
+    frame_images: tuple[np.ndarray, ...]
+    counterfeit_views: tuple[sc.View, ...]
+    refine_target: np.ndarray     # the references' mean grey, half frame resolution
+    refine_mask: np.ndarray       # bool, frame: where the refinement looks
+
+
+@dataclass(frozen=True)
+class LogoPrepared:
+    shapes: ShapeReference
+    bounds: tuple[sc.Bound, ...]
+
+
+@dataclass(frozen=True)
+class Located:
+    """A photo found and resampled into the frame."""
+
+    work: np.ndarray
+    scale: float                 # working px per photo px
+    ref_index: int
+    alignment: Alignment
+    to_frame: np.ndarray         # working photo px -> frame px
+    frame_rgb: np.ndarray
+    refined: bool = True         # the fine alignment converged (else the features' homography stands)
+
+
+# --- shared with hardware -----------------------------------------------------------------
+
+def build_shape_reference(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, ...], *,
+                          exclude: tuple[np.ndarray | None, ...] | None = None, grow: float = 0.12
+                          ) -> ShapeReference:
+    if not references:
+        raise ValueError("references: at least one authentic reference image is needed")
+    works = [sc.to_working(r)[0] for r in references]
+    ex = exclude or (None,) * len(works)
+    views = tuple(sc.describe(w, exclude=e, sift=True) for w, e in zip(works, ex))
+    item = None if exclude is None else tuple(~e if e is not None else np.ones(w.shape[:2], bool)
+                                              for w, e in zip(works, ex))
+    frame = sc.build_frame(views, item_mask=item, grow=grow)
+    images = tuple(frame.warp(w, frame.to_frame @ H) for w, H in zip(works, frame.ref_to_master))
+    ink0 = sc.bootstrap_ink(list(images), frame.roi)
+    model = sc.fit_ink_model(list(images), ink0, frame.roi)
+    softs = [sc.ink_map(model, im, frame.roi, ink0) for im in images]
+    template = sc.make_template(softs, frame.roi)
+    # second pass with the consensus as the ink, which is cleaner than the first guess
+    model = sc.fit_ink_model(list(images), template.ink, frame.roi)
+    softs = [sc.ink_map(model, im, frame.roi, template.ink) for im in images]
+    template = sc.make_template(softs, frame.roi)
+    fakes = tuple(sc.describe(sc.to_working(c)[0]) for c in counterfeits)
+    return ShapeReference(views, frame, model, template, images, fakes, sc.mean_grey(images), frame.roi)
+
+
+def locate(shapes: ShapeReference, photo: np.ndarray, *, skip: int | None = None,
+           work: tuple[np.ndarray, float] | None = None) -> Located | str:
+    """Find the zone in ``photo``; or why not. ``skip`` leaves one reference out (calibration)."""
+    work_rgb, scale = work or sc.to_working(photo)
+    view = sc.describe(work_rgb)
+    order = sorted(range(len(shapes.views)), key=lambda i: i != shapes.frame.master)   # master first
+    index = [i for i in order if i != skip]
+    refs = tuple(shapes.views[i] for i in index)
+    if not refs:
+        return "no other reference"
+    k, result = sc.best_alignment(refs, view)
+    if not result:
+        return result.reason
+    i = index[k]
+    to_frame = shapes.frame.photo_to_frame(i, result)
+    frame_rgb = shapes.frame.warp(work_rgb, to_frame)
+    W = sc.refine(frame_rgb, shapes.refine_target, shapes.refine_mask)
+    if W is not None:
+        to_frame = np.linalg.inv(W) @ to_frame
+        frame_rgb = shapes.frame.warp(work_rgb, to_frame)
+    return Located(work_rgb, scale, i, result, to_frame, frame_rgb, W is not None)
+
+
+def counterfeit_match(shapes: ShapeReference, photo_work: np.ndarray) -> int:
+    """Most inliers any known counterfeit reaches against the photo (0 if none aligns)."""
+    if not shapes.counterfeit_views:
+        return 0
+    view = sc.describe(photo_work)
+    best = 0
+    for fake in shapes.counterfeit_views:
+        result = sc.match(fake, view)
+        if result:
+            best = max(best, result.inliers)
+    return best
+
+
+def zone_mask(shapes: ShapeReference, located: Located) -> np.ndarray:
+    """The ROI in the working photo's pixels (bool)."""
+    import cv2
+    inv = np.linalg.inv(located.to_frame)
+    h, w = located.work.shape[:2]
+    return cv2.warpPerspective(shapes.frame.roi.astype(np.uint8), inv, (w, h), flags=cv2.INTER_NEAREST) > 0
+
+
+def zone_extent_px(mask: np.ndarray, scale: float) -> float:
+    """Longest side of the zone's bounding box, in the original photo's pixels."""
+    ys, xs = np.nonzero(mask)
+    if len(xs) == 0:
+        return 0.0
+    return float(max(np.ptp(xs), np.ptp(ys)) + 1) / scale
+
+
+def photo_checks(shapes: ShapeReference, located: Located, what: str) -> ZoneAnalysis | None:
+    """Glare on the zone and resolution: an inconclusive analysis, or None when the photo is fit."""
+    mask = zone_mask(shapes, located)
+    glare = glare_finding(located.work, mask)
+    if glare is not None:
+        return ZoneAnalysis.inconclusive((glare,), retake=glare.message)
+    needed = MIN_STROKE_PX * sc.FRAME_LONG_SIDE / max(shapes.template.stroke_px, 1e-3)
+    res = resolution_finding(zone_extent_px(mask, located.scale), needed)
+    if res is not None:
+        return ZoneAnalysis.inconclusive((res,), retake=res.message)
+    return None
+
+
+def measure(shapes: ShapeReference, located: Located, template: sc.Template | None = None
+            ) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
+    t = template or shapes.template
+    soft = sc.ink_map(shapes.model, located.frame_rgb, t.region, t.ink)
+    values, heat = sc.compare(t, soft)
+    return values, heat, soft
+
+
+def loo_values(shapes: ShapeReference) -> list[dict[str, float]]:
+    """Each reference measured against a template of the others, located as a photo would be."""
+    out = []
+    softs = [sc.ink_map(shapes.model, im, shapes.frame.roi, shapes.template.ink) for im in shapes.frame_images]
+    n = len(shapes.views)
+    if n < 2:
+        return out
+    for j in range(n):
+        others = sc.make_template([s for i, s in enumerate(softs) if i != j], shapes.frame.roi)
+        located = locate(shapes, shapes.views[j].rgb, skip=j, work=(shapes.views[j].rgb, 1.0))
+        if isinstance(located, str):
+            continue
+        values, _, _ = measure(shapes, located, others)
+        out.append(values)
+    return out
+
+
+def counterfeit_values(shapes: ShapeReference, counterfeits: tuple[np.ndarray, ...]) -> list[dict[str, float]]:
+    out = []
+    for c in counterfeits:
+        located = locate(shapes, c)
+        if isinstance(located, str):
+            continue
+        out.append(measure(shapes, located)[0])
+    return out
+
+
+def bounds_for(metrics: tuple[str, ...], floors: dict[str, float], authentic: list[dict[str, float]],
+               counterfeit: list[dict[str, float]]) -> tuple[sc.Bound, ...]:
+    return tuple(sc.calibrate(m, [a[m] for a in authentic], [f[m] for f in counterfeit], floors[m])
+                 for m in metrics)
+
+
+def score_of(bounds: tuple[sc.Bound, ...], values: dict[str, float]) -> float:
+    worst = min(b.margin(values[b.metric]) for b in bounds)
+    return float(np.clip(0.5 + 0.5 * worst, 0.0, 1.0))
+
+
+# --- logo ---------------------------------------------------------------------------------
+
+def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, ...] = (),
+            tolerances: Tolerances = Tolerances()) -> LogoPrepared:
+    """Reference features, common frame, ink model and calibrated bounds of a logo zone."""
+    shapes = build_shape_reference(tuple(references), tuple(counterfeits))
+    bounds = bounds_for(METRICS, FLOORS, loo_values(shapes), counterfeit_values(shapes, tuple(counterfeits)))
+    return LogoPrepared(shapes, bounds)
+
+
+def _describe(metric: str, value: float, bound: sc.Bound) -> str:
+    ok = bound.passed(value)
+    exp = bound.expected()
+    if metric == "shape_iou":
+        return (f"Letter and emblem shapes match the reference ({value:.2f}, authentic items score {exp})" if ok
+                else f"Letter or emblem shapes differ from the reference ({value:.2f}, authentic items score {exp}): "
+                     "typeface or outline is not the brand's")
+    if metric == "stroke_width_ratio":
+        return (f"Stroke weight matches the reference ({value:.2f} times, authentic {exp})" if ok
+                else f"Strokes are {'heavier' if value > 1 else 'lighter'} than the reference "
+                     f"({value:.2f} times, authentic {exp}): wrong font weight")
+    if metric == "extent_ratio":
+        return (f"Logo length matches the reference ({value:.2f} times, authentic {exp})" if ok
+                else f"The logo is {'longer' if value > 1 else 'shorter'} than the reference "
+                     f"({value:.2f} times, authentic {exp}): letter spacing or proportions differ")
+    if metric == "spacing_profile_corr":
+        return (f"Letters sit where the reference has them ({value:.2f}, authentic {exp})" if ok
+                else f"Letters do not sit where the reference has them ({value:.2f}, authentic {exp}): "
+                     "letter spacing or proportions differ")
+    return (f"No part of the logo is missing or altered (worst spot {value:.2f}, authentic {exp})" if ok
+            else f"Part of the logo is missing, added or resized (worst spot {value:.2f}, authentic {exp}); "
+                 "see the difference map")
+
+
+def judge(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], located: Located,
+          describe_fn=_describe, title: str = "logo") -> tuple[list[Finding], list[Evidence], float, bool]:
+    values, heat, _ = measure(shapes, located)
+    findings = [Finding(b.metric, float(values[b.metric]), b.expected(), b.passed(values[b.metric]),
+                        describe_fn(b.metric, float(values[b.metric]), b)) for b in bounds]
+    evidence = [
+        Evidence("aligned", f"Photo of the {title} resampled into the reference's frame", located.frame_rgb),
+        Evidence("difference", "Where the photo's shapes differ from the references (red = most)",
+                 sc.overlay(located.frame_rgb, heat, shapes.frame.roi)),
+        Evidence("matches", "Features matched between the best reference and the photo",
+                 sc.draw_matches(shapes.views[located.ref_index].rgb, located.work, located.alignment)),
+    ]
+    return findings, evidence, score_of(bounds, values), all(f.passed for f in findings)
+
+
+def not_found(shapes: ShapeReference, photo_work: np.ndarray, reason: str, retake: str, title: str) -> ZoneAnalysis:
+    glare = glare_finding(photo_work, np.ones(photo_work.shape[:2], bool))
+    if glare is not None:
+        return ZoneAnalysis.inconclusive((glare,), retake=glare.message)
+    fake = counterfeit_match(shapes, photo_work)
+    if fake >= COUNTERFEIT_MIN_INLIERS:
+        f = Finding("counterfeit_match", float(fake), "no match", False,
+                    f"The {title} does not match any authentic reference but matches a known counterfeit "
+                    f"({fake} matching features)")
+        return ZoneAnalysis(Status.FAIL, 0.05, (f,))
+    f = Finding("alignment", reason, "reference found in the photo", False, f"{retake} ({reason})")
+    return ZoneAnalysis.inconclusive((f,), retake=retake)
+
+
+def analyse(prepared: LogoPrepared, photo: np.ndarray) -> ZoneAnalysis:
+    """One logo photo (RGB uint8) against the prepared references."""
+    if photo.ndim != 3 or photo.shape[2] != 3 or photo.dtype != np.uint8:
+        raise ValueError("photo must be an RGB uint8 array of shape (H, W, 3)")
+    shapes = prepared.shapes
+    work = sc.to_working(photo)
+    located = locate(shapes, photo, work=work)
+    if isinstance(located, str):
+        return not_found(shapes, work[0], located, NOT_FOUND, "logo")
+    problem = photo_checks(shapes, located, "logo")
+    if problem is not None:
+        return problem
+    findings, evidence, score, ok = judge(shapes, prepared.bounds, located)
+    return ZoneAnalysis(Status.PASS if ok else Status.FAIL, score, tuple(findings), None, tuple(evidence))
+
+
+def unverified(findings: list[Finding], evidence: list[Evidence] | tuple[Evidence, ...], title: str) -> ZoneAnalysis:
+    """Shapes disagree but the fine alignment did not converge: not enough to fail an item on."""
+    retake = (f"the {title} could not be aligned precisely with the references: photograph it squarely, "
+              "filling the frame")
+    note = Finding("fine_alignment", "not converged", "converged", False,
+                   f"The differences may come from the alignment, not the item: {retake}")
+    return ZoneAnalysis.inconclusive(tuple(findings) + (note,), retake=retake, evidence=tuple(evidence))

@@ -1,0 +1,603 @@
+"""Shared machinery of the logo and hardware analysers: find, rectify, segment, compare.
+
+1. **Locate.** Each reference (and each photo) is reduced to a working
+   resolution and described by ORB features on a contrast-normalised grey
+   image (SIFT as the fallback). The photo is matched against every reference
+   and the one with the most geometrically consistent matches wins.
+2. **Common frame.** In :func:`build_frame` the references are aligned to the
+   one that agrees best with the others (the *master*); everything is compared
+   in the master's frame, cropped to the region of interest (ROI): where the
+   references' matched features lie, grown a little, and only where the
+   references agree in colour (the bench behind the item differs from shot to
+   shot, the item does not).
+3. **Ink.** A two-class segmentation (ink against material, engraving against
+   metal, plate against surround) that ignores light and colour cast: log
+   colour minus a fitted plane (exposure, cast and light gradient are additive
+   in log space), projected on the Fisher discriminant learnt from the
+   references, normalised per photo between its own material and ink levels.
+4. **Compare.** Binary ink maps against the references' consensus: overlap
+   (IoU), stroke width from the distance transform, the ink's extent and
+   profile along the wordmark's axis, and the worst local difference (a
+   missing or altered mark).
+5. **Calibrate.** Every metric's bound comes from the pack: leave-one-out
+   among the authentic references gives their spread, the known counterfeits
+   show how far a fake lands; see :func:`calibrate`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .align import Alignment, AlignmentFailed, estimate_homography, extract_features, match_features, \
+    normalise_grey
+
+#: Longest side the analysis works at (photos may be 12 MP).
+WORK_LONG_SIDE = 1024
+#: Longest side of the common comparison frame (the ROI of the master reference).
+FRAME_LONG_SIDE = 640
+ORB_FEATURES = 1500
+#: Blur (px at half frame resolution) before refinement: a fine periodic texture must not pull it.
+REFINE_SIGMA = 2.5
+#: A refinement that moves the frame's corners further (share of its size) has wandered off.
+MAX_REFINE_SHIFT = 0.03
+#: A reference matched with this many inliers is good enough; the rest are not tried.
+CONFIDENT_INLIERS = 60
+
+
+def to_working(rgb: np.ndarray, long_side: int = WORK_LONG_SIDE) -> tuple[np.ndarray, float]:
+    """Downscale (never upscale) to at most ``long_side``; returns the image and the factor used."""
+    scale = long_side / max(rgb.shape[:2])
+    if scale >= 1.0:
+        return np.ascontiguousarray(rgb), 1.0
+    size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
+    smoothed = cv2.GaussianBlur(rgb, (0, 0), 0.45 / scale) if scale < 0.7 else rgb
+    return cv2.resize(smoothed, size, interpolation=cv2.INTER_AREA), scale
+
+
+# --- locating ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class View:
+    """One image at working resolution with its local features."""
+
+    rgb: np.ndarray
+    orb: object                   # align.Features
+    sift: object | None           # align.Features, computed lazily for references
+
+
+def describe(rgb: np.ndarray, *, exclude: np.ndarray | None = None, sift: bool = False) -> View:
+    """Features of a working-resolution image; ``exclude`` (bool mask) removes points on it."""
+    grey = normalise_grey(rgb)
+    orb = _filtered(extract_features(grey, method="orb", max_features=ORB_FEATURES), exclude)
+    sf = _filtered(extract_features(grey, method="sift", max_features=ORB_FEATURES), exclude) if sift else None
+    return View(rgb, orb, sf)
+
+
+def _filtered(features, exclude):  # type: ignore[no-untyped-def]
+    if exclude is None or len(features.points) == 0:
+        return features
+    from .align import Features
+    p = np.round(features.points).astype(int)
+    p[:, 0] = np.clip(p[:, 0], 0, exclude.shape[1] - 1)
+    p[:, 1] = np.clip(p[:, 1], 0, exclude.shape[0] - 1)
+    keep = ~exclude[p[:, 1], p[:, 0]]
+    desc = None if features.descriptors is None else features.descriptors[keep]
+    return Features(features.method, features.points[keep], desc, features.shape)
+
+
+def match(ref: View, photo: View, *, method: str = "orb") -> Alignment | AlignmentFailed:
+    a, b = (ref.orb, photo.orb) if method == "orb" else (ref.sift, photo.sift)
+    if a is None or b is None:
+        return AlignmentFailed("no features")
+    rp, pp = match_features(a, b, ratio=0.8)
+    return estimate_homography(rp, pp, ref.rgb.shape[:2], photo.rgb.shape[:2], method=method)
+
+
+def best_alignment(refs: tuple[View, ...], photo: View, *, allow_sift: bool = True,
+                   photo_sift: View | None = None) -> tuple[int, Alignment | AlignmentFailed]:
+    """Index of the reference that aligns best with the photo, and that alignment (or the failure)."""
+    best: tuple[int, Alignment | AlignmentFailed] = (0, AlignmentFailed("no reference"))
+    for method in ("orb", "sift") if allow_sift else ("orb",):
+        target = photo
+        if method == "sift":
+            target = photo_sift if photo_sift is not None else describe(photo.rgb, sift=True)
+        for i, ref in enumerate(refs):
+            result = match(ref, target, method=method)
+            if result and (not best[1] or result.inliers > best[1].inliers):
+                best = (i, result)
+            elif not best[1] and not result:
+                best = (i, result) if best[1].reason == "no reference" else best
+            if best[1] and best[1].inliers >= CONFIDENT_INLIERS:
+                return best     # plenty: the other references would only cost time
+        if best[1] and best[1].inliers >= 20:
+            return best
+    return best
+
+
+# --- the common frame --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Frame:
+    """The comparison frame: master reference pixels -> frame pixels is ``to_frame``."""
+
+    master: int
+    to_frame: np.ndarray            # 3x3, master working px -> frame px
+    size: tuple[int, int]           # (width, height)
+    ref_to_master: tuple[np.ndarray, ...]   # 3x3 per reference: its working px -> master working px
+    roi: np.ndarray                 # bool (h, w) in the frame
+
+    def photo_to_frame(self, ref_index: int, alignment: Alignment) -> np.ndarray:
+        """Homography from photo working pixels into the frame, through reference ``ref_index``."""
+        return self.to_frame @ self.ref_to_master[ref_index] @ np.linalg.inv(alignment.homography)
+
+    def warp(self, rgb: np.ndarray, H: np.ndarray) -> np.ndarray:
+        return cv2.warpPerspective(rgb, H, self.size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def build_frame(views: tuple[View, ...], *, item_mask: tuple[np.ndarray, ...] | None = None,
+                grow: float = 0.12) -> Frame:
+    """Align the references to each other and choose the frame where they are compared.
+
+    ``item_mask`` (per reference, bool, working px) limits the ROI further, e.g.
+    to leave out the scale card.
+    """
+    n = len(views)
+    pair: dict[tuple[int, int], Alignment] = {}
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                result = match(views[j], views[i])   # j -> i
+                if not result:
+                    result = match(views[j], views[i], method="sift")
+                if result:
+                    pair[(j, i)] = result
+    if n == 1:
+        master = 0
+    else:
+        master = max(range(n), key=lambda i: sum(pair[(j, i)].inliers for j in range(n) if (j, i) in pair))
+    to_master: list[np.ndarray] = []
+    points: list[np.ndarray] = []
+    for j in range(n):
+        if j == master:
+            to_master.append(np.eye(3))
+            continue
+        if (j, master) not in pair:
+            raise ValueError(f"reference {j + 1} could not be aligned with the other references")
+        a = pair[(j, master)]
+        to_master.append(a.homography)
+        points.append(a.photo_points)
+    if not points:   # a single reference: its own features
+        points.append(np.asarray(views[master].orb.points))
+    pts = np.vstack(points).astype(np.float32)
+    hull = cv2.convexHull(pts).reshape(-1, 2)
+    h, w = views[master].rgb.shape[:2]
+    x0, y0 = hull.min(axis=0)
+    x1, y1 = hull.max(axis=0)
+    margin = grow * max(x1 - x0, y1 - y0)
+    x0, y0 = max(0.0, x0 - margin), max(0.0, y0 - margin)
+    x1, y1 = min(w - 1.0, x1 + margin), min(h - 1.0, y1 + margin)
+    scale = FRAME_LONG_SIDE / max(x1 - x0, y1 - y0)
+    to_frame = np.array([[scale, 0, -x0 * scale], [0, scale, -y0 * scale], [0, 0, 1]], np.float64)
+    size = (int(round((x1 - x0) * scale)), int(round((y1 - y0) * scale)))
+    # ROI: the grown hull where the references agree in coarse colour (the bench differs)
+    hull_mask = np.zeros((size[1], size[0]), np.uint8)
+    hull_f = cv2.perspectiveTransform(hull.reshape(-1, 1, 2).astype(np.float64), to_frame).reshape(-1, 2)
+    cv2.fillConvexPoly(hull_mask, np.round(hull_f).astype(np.int32), 1)
+    k = int(round(margin * scale)) * 2 + 1
+    grown = cv2.dilate(hull_mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    roi = grown.copy()
+    if n >= 2:
+        warped = [cv2.warpPerspective(v.rgb, to_frame @ Hm, size, flags=cv2.INTER_AREA, borderValue=(0, 0, 0))
+                  for v, Hm in zip(views, to_master)]
+        valid = np.all([cv2.warpPerspective(np.ones(v.rgb.shape[:2], np.uint8), to_frame @ Hm, size) > 0
+                        for v, Hm in zip(views, to_master)], axis=0)
+        sigma = 0.04 * FRAME_LONG_SIDE
+        logs = []
+        for im in warped:
+            lg = np.log(im.astype(np.float32) + 8.0)
+            inside = hull_mask > 0
+            lg -= np.median(lg[inside], axis=0)          # exposure and cast of that shot
+            logs.append(cv2.GaussianBlur(lg, (0, 0), sigma))
+        spread = np.std(np.stack(logs), axis=0).max(axis=2)
+        inside_spread = float(np.median(spread[hull_mask > 0]))
+        agree = spread <= max(3.0 * inside_spread, 0.12)
+        roi &= agree & valid
+        roi |= (hull_mask > 0) & valid
+    if item_mask is not None:
+        im_f = cv2.warpPerspective(item_mask[master].astype(np.uint8), to_frame, size,
+                                   flags=cv2.INTER_NEAREST) > 0
+        roi &= im_f
+    return Frame(master, to_frame, size, tuple(to_master), roi)
+
+
+def refine(frame_rgb: np.ndarray, template_grey: np.ndarray, roi: np.ndarray, *,
+           iterations: int = 40) -> np.ndarray | None:
+    """:func:`refine_with` a homography (an affine fallback wandered off on patterned material)."""
+    return refine_with(frame_rgb, template_grey, roi, cv2.MOTION_HOMOGRAPHY, iterations=iterations)
+
+
+def refine_with(frame_rgb: np.ndarray, template_grey: np.ndarray, roi: np.ndarray, motion: int, *,
+                iterations: int = 40) -> np.ndarray | None:
+    """Residual homography (frame px) that best aligns ``frame_rgb`` with the references' mean.
+
+    Enhanced correlation coefficient maximisation (``cv2.findTransformECC``) is
+    invariant to gain and offset, so light does not pull it. It runs coarse to
+    fine (an eighth, then a quarter... up to half the frame's resolution), on
+    blurred images so a fine periodic texture cannot capture it. Returns ``W``
+    with photo_frame(W x) ~ template(x), or None when it does not converge
+    (the feature alignment then stands).
+    """
+    th, tw = template_grey.shape
+    grey = cv2.resize(cv2.cvtColor(frame_rgb, cv2.COLOR_RGB2GRAY), (tw, th), interpolation=cv2.INTER_AREA)
+    grey = cv2.GaussianBlur(grey.astype(np.float32), (0, 0), REFINE_SIGMA)
+    mask = cv2.resize(roi.astype(np.uint8), (tw, th), interpolation=cv2.INTER_NEAREST)
+    warp = np.eye(3, dtype=np.float32)
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, iterations, 1e-4)
+    for level in (2, 1, 0):
+        f = 2.0 ** level
+        size = (max(8, int(tw / f)), max(8, int(th / f)))
+        S = np.diag([size[0] / tw, size[1] / th, 1.0]).astype(np.float32)
+        w_level = S @ warp @ np.linalg.inv(S)
+        try:
+            _, w_level = cv2.findTransformECC(
+                cv2.resize(template_grey, size, interpolation=cv2.INTER_AREA),
+                cv2.resize(grey, size, interpolation=cv2.INTER_AREA),
+                (w_level if motion == cv2.MOTION_HOMOGRAPHY else w_level[:2]).astype(np.float32),
+                motion, criteria, cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST), 1)
+        except cv2.error:
+            return None
+        if w_level.shape[0] == 2:
+            w_level = np.vstack([w_level, [0, 0, 1]])
+        warp = (np.linalg.inv(S) @ w_level @ S).astype(np.float32)
+    S = np.diag([frame_rgb.shape[1] / tw, frame_rgb.shape[0] / th, 1.0])
+    W = S @ warp.astype(np.float64) @ np.linalg.inv(S)
+    # a refinement moves the frame by a few per cent at most; more is a wrong turn
+    corners = np.float64([[0, 0], [frame_rgb.shape[1], 0], [frame_rgb.shape[1], frame_rgb.shape[0]],
+                          [0, frame_rgb.shape[0]]]).reshape(-1, 1, 2)
+    shift = np.linalg.norm(cv2.perspectiveTransform(corners, W) - corners, axis=2).max()
+    return W if shift < MAX_REFINE_SHIFT * max(frame_rgb.shape[:2]) else None
+
+
+def mean_grey(images: list[np.ndarray] | tuple[np.ndarray, ...]) -> np.ndarray:
+    """The references' mean grey image at half the frame's resolution (the refinement's target)."""
+    h, w = images[0].shape[:2]
+    greys = [cv2.resize(cv2.cvtColor(im, cv2.COLOR_RGB2GRAY), (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+             .astype(np.float32) for im in images]
+    return cv2.GaussianBlur(np.mean(greys, axis=0).astype(np.float32), (0, 0), REFINE_SIGMA)
+
+
+# --- ink: a lighting-independent two-class segmentation ------------------------------------
+
+@dataclass(frozen=True)
+class InkModel:
+    """Fisher direction separating ink from its ground, in log colour relative to the ground."""
+
+    direction: np.ndarray      # (3,)
+    ink_share: float           # share of the region that is ink in the references
+
+
+def log_colour(rgb: np.ndarray, blur: float = 1.0) -> np.ndarray:
+    lg = np.log(rgb.astype(np.float32) + 8.0)
+    return cv2.GaussianBlur(lg, (0, 0), blur) if blur > 0 else lg
+
+
+def _flatten_light(lg: np.ndarray, ground: np.ndarray) -> np.ndarray:
+    """Subtract a plane fitted (per channel) to the ground pixels: exposure, cast, gradient."""
+    h, w = ground.shape
+    ys, xs = np.nonzero(ground)
+    if len(xs) < 30:
+        return lg - np.median(lg.reshape(-1, 3), axis=0)
+    step = max(1, len(xs) // 4000)
+    xs, ys = xs[::step], ys[::step]
+    A = np.column_stack([np.ones(len(xs)), xs / w, ys / h])
+    vals = lg[ys, xs].astype(np.float64)
+    coef, *_ = np.linalg.lstsq(A, vals, rcond=None)
+    # one robust pass: drop the worst residuals (ink that crept into the ground)
+    resid = np.abs(vals - A @ coef).sum(axis=1)
+    keep = resid <= np.quantile(resid, 0.8)
+    coef, *_ = np.linalg.lstsq(A[keep], vals[keep], rcond=None)
+    c = coef.astype(np.float32)
+    xs_f = (np.arange(w, dtype=np.float32) / w)[None, :, None]
+    ys_f = (np.arange(h, dtype=np.float32) / h)[:, None, None]
+    return lg - (c[0] + xs_f * c[1]) - ys_f * c[2]
+
+
+def fit_ink_model(images: list[np.ndarray], ink: np.ndarray, region: np.ndarray) -> InkModel:
+    """Fisher discriminant from frame images where ``ink`` (bool) marks ink within ``region``."""
+    k = max(3, int(round(0.006 * FRAME_LONG_SIDE))) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    core_ink = cv2.erode(ink.astype(np.uint8), kernel) > 0
+    if core_ink.sum() < 20:
+        core_ink = ink
+    ground = region & ~(cv2.dilate(ink.astype(np.uint8), kernel, iterations=2) > 0)
+    xs_i, xs_g = [], []
+    for im in images:
+        lg = _flatten_light(log_colour(im), ground)
+        xs_i.append(lg[core_ink & region])
+        xs_g.append(lg[ground])
+    xi, xg = np.vstack(xs_i).astype(np.float64), np.vstack(xs_g).astype(np.float64)
+    cov = np.cov(xg.T) + np.cov(xi.T) + 1e-4 * np.eye(3)
+    d = np.linalg.solve(cov, xi.mean(axis=0) - xg.mean(axis=0))
+    d /= np.linalg.norm(d) + 1e-12
+    share = float((ink & region).sum() / max(region.sum(), 1))
+    return InkModel(d, share)
+
+
+def ink_map(model: InkModel, image: np.ndarray, region: np.ndarray, expected: np.ndarray, *,
+            local_px: int = 0) -> np.ndarray:
+    """Soft ink map (0 ground .. 1 ink, float32) of a frame image within ``region``.
+
+    ``expected`` (bool) is where the references have ink: only used to find
+    the ground for the light correction and the photo's own ink and ground
+    levels, robustly (a missing mark changes little of either). ``local_px``
+    (> 0) also removes ground variation narrower than the frame but wider
+    than that many pixels (a specular band on metal) with a morphological
+    opening: ink strokes narrower than it survive, the band does not.
+    """
+    k = max(3, int(round(0.006 * FRAME_LONG_SIDE))) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    ground = region & ~(cv2.dilate(expected.astype(np.uint8), kernel, iterations=2) > 0)
+    lg = _flatten_light(log_colour(image), ground)
+    p = lg @ model.direction.astype(np.float32)
+    if local_px > 0:
+        k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (local_px | 1, local_px | 1))
+        filled = np.where(region, p, float(np.median(p[region]))).astype(np.float32)
+        ground_level = cv2.GaussianBlur(cv2.morphologyEx(filled, cv2.MORPH_OPEN, k), (0, 0), local_px / 4)
+        p = p - ground_level
+    vals = p[region]
+    g_level = float(np.median(p[ground])) if ground.any() else float(np.quantile(vals, 0.3))
+    top = np.quantile(vals, 1.0 - max(0.01, model.ink_share))
+    high = vals[vals >= top]
+    i_level = float(np.median(high)) if high.size else g_level + 1.0
+    if i_level - g_level < 1e-3:
+        return np.zeros(p.shape, np.float32)
+    q = (p - g_level) / (i_level - g_level)
+    q = np.clip(q, 0, 1).astype(np.float32)
+    q[~region] = 0
+    return q
+
+
+def bootstrap_ink(images: list[np.ndarray], region: np.ndarray, *, darker_only: bool = False) -> np.ndarray:
+    """First guess of the ink from the references alone: what differs from the region's dominant colour.
+
+    The references' material texture is random from shot to shot while the
+    ink is not, so their mean shows the ink clearly.
+    """
+    logs = []
+    for im in images:
+        lg = log_colour(im, 1.5)
+        logs.append(lg - np.median(lg[region], axis=0))
+    mean = np.mean(logs, axis=0)
+    ground = region & (np.linalg.norm(mean, axis=2) < np.quantile(np.linalg.norm(mean, axis=2)[region], 0.5))
+    flat = _flatten_light(mean, ground)
+    dist = np.linalg.norm(flat, axis=2) if not darker_only else np.clip(-flat.mean(axis=2), 0, None)
+    vals = dist[region]
+    t, _ = cv2.threshold(np.clip(vals / (vals.max() + 1e-6) * 255, 0, 255).astype(np.uint8).reshape(-1, 1),
+                         0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = (dist / (vals.max() + 1e-6) * 255 > t) & region
+    return ink
+
+
+# --- comparison ------------------------------------------------------------------------
+
+def stroke_width(soft: np.ndarray, region: np.ndarray) -> float:
+    """Mean stroke width (px) of a soft ink map: twice its area over its perimeter.
+
+    For a stroke of width w and length L the area is w L and the outline 2 L.
+    The area is the sum of the soft map and the perimeter the sum of its
+    gradient magnitude (the co-area formula), both sub-pixel and nearly
+    unchanged by blur, so the estimate does not snap to whole pixels.
+    """
+    u = np.where(region, np.clip(soft, 0, 1), 0).astype(np.float32)
+    area = float(u.sum())
+    if area < 20:
+        return 0.0
+    gx = cv2.Sobel(u, cv2.CV_32F, 1, 0, ksize=3) / 8.0
+    gy = cv2.Sobel(u, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+    perimeter = float(cv2.magnitude(gx, gy).sum())
+    return 2.0 * area / perimeter if perimeter > 0 else 0.0
+
+
+def principal_axis(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Centre and unit direction of the ink's long axis."""
+    ys, xs = np.nonzero(ink)
+    pts = np.column_stack([xs, ys]).astype(np.float64)
+    c = pts.mean(axis=0)
+    _, vecs = np.linalg.eigh(np.cov((pts - c).T))
+    return c, vecs[:, -1]
+
+
+def profile(ink: np.ndarray, centre: np.ndarray, axis: np.ndarray, length: int) -> np.ndarray:
+    """Ink mass along ``axis`` in ``length`` bins centred on ``centre``."""
+    ys, xs = np.nonzero(ink > 0.5)
+    t = (xs - centre[0]) * axis[0] + (ys - centre[1]) * axis[1]
+    hist, _ = np.histogram(t, bins=length, range=(-length / 2, length / 2))
+    return cv2.GaussianBlur(hist.astype(np.float32).reshape(1, -1), (0, 0), 1.5).ravel()
+
+
+def extent(ink: np.ndarray, centre: np.ndarray, axis: np.ndarray) -> float:
+    ys, xs = np.nonzero(ink > 0.5)
+    if len(xs) < 10:
+        return 0.0
+    t = (xs - centre[0]) * axis[0] + (ys - centre[1]) * axis[1]
+    lo, hi = np.quantile(t, [0.01, 0.99])
+    return float(hi - lo)
+
+
+@dataclass(frozen=True)
+class Template:
+    """What the authentic ink looks like in the frame."""
+
+    soft: np.ndarray           # mean soft ink of the references, float32
+    ink: np.ndarray            # bool
+    region: np.ndarray         # bool: where ink is compared
+    stroke_px: float
+    centre: np.ndarray
+    axis: np.ndarray
+    extent_px: float
+    profile: np.ndarray
+    profile_len: int
+    blob_sigma: float
+
+
+def make_template(softs: list[np.ndarray], region: np.ndarray) -> Template:
+    soft = np.mean(softs, axis=0).astype(np.float32)
+    ink = (soft > 0.5) & region
+    c, ax = principal_axis(ink)
+    length = int(max(region.shape) * 1.2)
+    ext = extent(ink, c, ax)
+    sw = float(np.median([stroke_width(s, region) for s in softs]))
+    blob = max(2.0, 1.5 * sw)
+    return Template(soft, ink, region, sw, c, ax, ext, profile(ink, c, ax, length), length, blob)
+
+
+def compare(template: Template, soft: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
+    """Shape metrics of a photo's soft ink map against the template, and the difference map.
+
+    Returns raw values: ``shape_iou`` (higher is better), ``stroke_width_ratio``,
+    ``extent_ratio`` (1 is best), ``spacing_profile_corr`` (higher is better),
+    ``local_difference`` (lower is better; share of ink changed in the worst spot).
+    """
+    region = template.region
+    ink = (soft > 0.5) & region
+    inter = float((ink & template.ink).sum())
+    union = float((ink | template.ink).sum())
+    iou = inter / union if union else 0.0
+    sw = stroke_width(soft, region)
+    ratio = sw / template.stroke_px if template.stroke_px > 0 else 0.0
+    ext = extent(ink, template.centre, template.axis)
+    ext_ratio = ext / template.extent_px if template.extent_px > 0 else 0.0
+    prof = profile(ink, template.centre, template.axis, template.profile_len)
+    a, b = prof - prof.mean(), template.profile - template.profile.mean()
+    corr = float((a * b).sum() / (np.sqrt((a * a).sum() * (b * b).sum()) + 1e-9))
+    # local difference: ink added or missing, pooled over a mark-sized neighbourhood,
+    # relative to the ink expected there (so a thin outline counts as much as a fat one)
+    diff = np.abs(np.clip(soft, 0, 1) - template.soft)
+    diff[~region] = 0
+    # pooled at a quarter of the frame's resolution: a mark-sized blur is then cheap
+    small = (max(1, region.shape[1] // 4), max(1, region.shape[0] // 4))
+    s = 0.75 * template.blob_sigma
+    pooled = cv2.GaussianBlur(cv2.resize(diff, small, interpolation=cv2.INTER_AREA), (0, 0), s)
+    either = np.maximum(template.soft, np.clip(soft, 0, 1))
+    expected = cv2.GaussianBlur(cv2.resize(either, small, interpolation=cv2.INTER_AREA), (0, 0), s)
+    rel = pooled / (expected + 0.05)
+    small_region = cv2.resize(region.astype(np.uint8), small, interpolation=cv2.INTER_NEAREST) > 0
+    rel[~small_region] = 0
+    local = float(rel.max())
+    heat = cv2.resize(rel, (region.shape[1], region.shape[0]), interpolation=cv2.INTER_LINEAR)
+    # overlap tolerant to a residual misalignment of half a stroke: F1 of ink near ink
+    r = max(1, int(round(0.5 * template.stroke_px)))
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    near_t = cv2.dilate(template.ink.astype(np.uint8), k) > 0
+    near_p = cv2.dilate(ink.astype(np.uint8), k) > 0
+    precision = float((ink & near_t).sum()) / max(float(ink.sum()), 1.0)
+    recall = float((template.ink & near_p).sum()) / max(float(template.ink.sum()), 1.0)
+    tolerant = 2 * precision * recall / max(precision + recall, 1e-9)
+    values = {"shape_iou": iou, "tolerant_match": tolerant, "stroke_width_ratio": ratio, "extent_ratio": ext_ratio,
+              "spacing_profile_corr": corr, "local_difference": local}
+    return values, heat
+
+
+# --- calibration -------------------------------------------------------------------------
+
+#: How each metric is judged: "high" (at least), "low" (at most), "ratio" (within a band around 1).
+DIRECTION = {"shape_iou": "high", "spacing_profile_corr": "high", "local_difference": "low",
+             "stroke_width_ratio": "ratio", "extent_ratio": "ratio", "outline_iou": "high",
+             "aspect_ratio": "ratio", "engraving_match": "high", "engraving_stroke_ratio": "ratio",
+             "engraving_difference": "low", "engraving_profile_corr": "high"}
+
+
+def badness(metric: str, value: float) -> float:
+    """0 is perfect; larger is further from the authentic references."""
+    kind = DIRECTION[metric]
+    if kind == "high":
+        return 1.0 - value
+    if kind == "low":
+        return value
+    return abs(math.log(max(value, 1e-6)))
+
+
+@dataclass(frozen=True)
+class Bound:
+    metric: str
+    limit: float               # badness limit: above it the metric fails
+    typical: float             # badness typical of the authentic references
+    authentic: tuple[float, ...]
+    counterfeit: tuple[float, ...]
+
+    def expected(self) -> str:
+        kind = DIRECTION[self.metric]
+        if kind == "high":
+            return f">= {1.0 - self.limit:.2f}"
+        if kind == "low":
+            return f"<= {self.limit:.2f}"
+        return f"{math.exp(-self.limit):.2f}-{math.exp(self.limit):.2f}"
+
+    def passed(self, value: float) -> bool:
+        return badness(self.metric, value) <= self.limit
+
+    def margin(self, value: float) -> float:
+        """> 0 inside the bound (1 = as good as typical authentic), < 0 outside."""
+        b = badness(self.metric, value)
+        return (self.limit - b) / max(self.limit - self.typical, 1e-6)
+
+
+#: Authentic photos at the bench vary more than the brand's careful reference shots:
+#: the bound sits this many times the references' worst leave-one-out badness out ...
+SPREAD_FACTOR = 2.0
+#: ... but never closer than this share of the way from the typical to a caught counterfeit.
+COUNTERFEIT_SHARE = 0.6
+
+
+def calibrate(metric: str, authentic: list[float], counterfeit: list[float], floor: float) -> Bound:
+    """The acceptance bound of one metric from the pack's own images.
+
+    ``authentic``: leave-one-out values of the references (each against the
+    others); ``counterfeit``: the known fakes against all references. The bound
+    starts at ``SPREAD_FACTOR`` times the worst authentic badness, and at least
+    ``floor`` (the method's own resolution) beyond it. It is pulled in towards
+    a counterfeit that would otherwise pass, to ``COUNTERFEIT_SHARE`` of the
+    way from the worst authentic badness to it, but never closer than
+    ``floor`` to the worst authentic: a fake that close is not told apart by
+    this metric (another metric names its tell).
+    """
+    a = [badness(metric, v) for v in authentic]
+    f = [badness(metric, v) for v in counterfeit]
+    worst = max(a) if a else floor
+    typical = float(np.median(a)) if a else 0.0
+    limit = max(SPREAD_FACTOR * worst, worst + floor)
+    for fb in f:
+        if worst + floor < fb < limit:
+            limit = max(worst + COUNTERFEIT_SHARE * (fb - worst), worst + floor)
+    return Bound(metric, float(limit), typical, tuple(float(v) for v in authentic),
+                 tuple(float(v) for v in counterfeit))
+
+
+def overlay(frame_rgb: np.ndarray, heat: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """The aligned crop with the difference heat map over it (RGB uint8)."""
+    h = np.clip(heat / max(float(heat.max()), 1e-6), 0, 1)
+    colour = cv2.applyColorMap((h * 255).astype(np.uint8), cv2.COLORMAP_JET)[..., ::-1]
+    out = (0.55 * frame_rgb + 0.45 * colour).astype(np.uint8)
+    out[~region] = (0.4 * out[~region]).astype(np.uint8)
+    return out
+
+
+def draw_matches(ref_rgb: np.ndarray, photo_rgb: np.ndarray, alignment: Alignment) -> np.ndarray:
+    """Reference and photo side by side with the matched inlier points joined (RGB uint8)."""
+    h = 360
+    a = cv2.resize(ref_rgb, (int(ref_rgb.shape[1] * h / ref_rgb.shape[0]), h))
+    b = cv2.resize(photo_rgb, (int(photo_rgb.shape[1] * h / photo_rgb.shape[0]), h))
+    sa, sb = h / ref_rgb.shape[0], h / photo_rgb.shape[0]
+    canvas = np.hstack([a, b]).copy()
+    step = max(1, len(alignment.reference_points) // 80)
+    for p, q in zip(alignment.reference_points[::step], alignment.photo_points[::step]):
+        p1 = (int(p[0] * sa), int(p[1] * sa))
+        p2 = (int(q[0] * sb) + a.shape[1], int(q[1] * sb))
+        cv2.line(canvas, p1, p2, (0, 255, 0), 1, cv2.LINE_AA)
+        cv2.circle(canvas, p1, 2, (255, 255, 0), -1)
+        cv2.circle(canvas, p2, 2, (255, 255, 0), -1)
+    return canvas
