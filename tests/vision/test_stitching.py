@@ -1,0 +1,159 @@
+"""Stitching on rendered photos: pitch, regularity and slant in millimetres, with their truth.
+
+Real rendered data only: the committed demo library (`resources/demo`, whose
+ground truth holds the true pitch and slant of every photo) and photos drawn
+on the spot by `tools.demogen` for what the library does not hold.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tools.demogen.designs import DEMO_DESIGNS, random_design
+from tools.demogen.photos import PhotoJob, job_rng, make_photo
+from vision.findings import Status
+from vision.image_io import decode_image
+from vision.stitching import StitchingPrepared, analyse, measure_seam, prepare
+from vision.zone import Tolerances
+
+DEMO = Path(__file__).parents[2] / "resources" / "demo"
+TRUTH = json.loads((DEMO / "samples" / "ground_truth.json").read_text())
+ZONES = {"maison-aurel": "handle-stitching", "kestrel-athletics": "heel-stitching"}
+
+
+def load(path: Path) -> np.ndarray:
+    return cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+
+
+@lru_cache(maxsize=None)
+def prepared(brand: str) -> StitchingPrepared:
+    root = DEMO / "packs" / brand
+    manifest = tomllib.loads((root / "pack.toml").read_text())
+    zone = next(z for z in manifest["zone"] if z["id"] == ZONES[brand])
+    refs = tuple(load(Path(f)) for g in zone["references"] for f in sorted(glob.glob(str(root / g))))
+    fakes = tuple(load(Path(f)) for g in zone["counterfeits"] for f in sorted(glob.glob(str(root / g))))
+    return prepare(refs, fakes, Tolerances.from_mapping(zone["tolerances"]))
+
+
+def sample(brand: str, item: str) -> tuple[np.ndarray, dict]:
+    entry = next(i for i in TRUTH["items"] if i["id"] == f"{brand}/{item}")
+    zone = next(z for z in entry["zones"] if z["kind"] == "stitching")
+    return load(DEMO / zone["photo"]), zone
+
+
+def rendered(design, zone_id: str, name: str, *, tell: str | None = None, defect: str | None = None,
+             gentle: bool = False) -> tuple[np.ndarray, dict]:
+    job = PhotoJob(name, 4242, design, design.zone(zone_id), (1280, 960), 12.0, tell=tell, defect=defect,
+                   gentle=gentle)
+    result = make_photo(job)
+    return decode_image(result.jpeg), result.measured
+
+
+@pytest.mark.parametrize(("brand", "item"), [("maison-aurel", "a01"), ("maison-aurel", "a06"),
+                                             ("kestrel-athletics", "a02"), ("kestrel-athletics", "c06")])
+def test_authentic_seams_pass(brand: str, item: str) -> None:
+    photo, zone = sample(brand, item)
+    assert zone["expected_status"] == "pass"
+    result = analyse(prepared(brand), photo)
+    assert result.status is Status.PASS, [f.message for f in result.findings]
+    metrics = {f.metric for f in result.findings}
+    assert {"pitch_mm", "pitch_cv", "angle_deg", "stitch_count"} <= metrics
+    assert 0.5 <= result.score <= 1.0
+    assert [e.name for e in result.evidence] == ["measurements"]
+
+
+@pytest.mark.parametrize(("brand", "item", "tell", "metric"), [
+    ("maison-aurel", "c02", "pitch", "pitch_mm"),
+    ("maison-aurel", "c05", "irregular", "pitch_cv"),
+    ("kestrel-athletics", "c03", "slant", "angle_deg"),
+])
+def test_each_tell_fails_on_its_own_metric(brand: str, item: str, tell: str, metric: str) -> None:
+    photo, zone = sample(brand, item)
+    assert zone["tell"] == tell
+    result = analyse(prepared(brand), photo)
+    assert result.status is Status.FAIL
+    failed = {f.metric for f in result.findings if not f.passed}
+    assert metric in failed
+    assert result.score < 0.5
+
+
+def test_pitch_message_says_which_way() -> None:
+    photo, _ = sample("maison-aurel", "c02")   # pitch 3.20 mm against 3.53-4.07 mm
+    finding = next(f for f in analyse(prepared("maison-aurel"), photo).findings if f.metric == "pitch_mm")
+    assert finding.expected == "3.53-4.07 mm"
+    assert "outside 3.53-4.07 mm" in finding.message and "shorter stitches" in finding.message
+
+
+def test_missing_card_is_inconclusive_with_the_retake() -> None:
+    photo, _ = rendered(DEMO_DESIGNS[0], "handle-stitching", "test/no-card", defect="no_scale_card")
+    result = analyse(prepared("maison-aurel"), photo)
+    assert result.status is Status.INCONCLUSIVE
+    assert result.retake == "no scale card: lay the 20 mm card flat beside the seam"
+
+
+def test_too_few_stitches_is_inconclusive() -> None:
+    photo, _ = sample("maison-aurel", "a01")
+    card = measure_seam(photo).card
+    # cover everything but the card: no seam left to measure
+    masked = np.full_like(photo, 90)
+    x0, y0 = np.floor(card.corners.min(axis=0)).astype(int) - 25
+    x1, y1 = np.ceil(card.corners.max(axis=0)).astype(int) + 25
+    masked[max(0, y0):y1, max(0, x0):x1] = photo[max(0, y0):y1, max(0, x0):x1]
+    result = analyse(prepared("maison-aurel"), masked)
+    assert result.status is Status.INCONCLUSIVE
+    assert result.retake and "stitches" in result.retake
+
+
+def test_measurements_match_the_rendered_truth() -> None:
+    """Mean absolute error over every usable authentic demo photo with its card."""
+    pitch_err, angle_err = [], []
+    for item in TRUTH["items"]:
+        for zone in item["zones"]:
+            if zone["kind"] != "stitching" or zone["defect"] or zone["tell"]:
+                continue
+            m = measure_seam(load(DEMO / zone["photo"]))
+            assert m, (item["id"], m)
+            pitch_err.append(abs(m.pitch_mm - zone["measured"]["pitch_mm"]))
+            angle_err.append(abs(m.angle_deg - zone["measured"]["angle_deg"]))
+    assert len(pitch_err) >= 25
+    assert np.mean(pitch_err) < 0.06          # mm, on pitches of 2.6 and 3.8 mm
+    assert max(pitch_err) < 0.15
+    assert np.mean(angle_err) < 0.8           # degrees
+    assert max(angle_err) < 1.6
+
+
+def test_never_seen_brand_with_fresh_photos() -> None:
+    """A random brand (not a demo one): references and photos rendered here."""
+    rng = job_rng(11, "heldout/designs")
+    design = [random_design(rng) for _ in range(2)][1]
+    assert design.brand == "house-korquin"
+    refs = tuple(rendered(design, "stitching", f"test/ref-{i}", gentle=True)[0] for i in range(3))
+    lo, hi = design.stitching.pitch_mm * 0.93, design.stitching.pitch_mm * 1.07
+    tol = Tolerances(pitch_mm=(lo, hi), angle_deg=(design.stitching.slant_deg - 6, design.stitching.slant_deg + 6))
+    prep = prepare(refs, (), tol)
+    photo, truth = rendered(design, "stitching", "test/authentic")
+    result = analyse(prep, photo)
+    assert result.status is Status.PASS, [f.message for f in result.findings]
+    pitch = next(f.value for f in result.findings if f.metric == "pitch_mm")
+    assert abs(pitch - truth["pitch_mm"]) < 0.1
+    fake, _ = rendered(design, "stitching", "test/slant", tell="slant")
+    assert analyse(prep, fake).status is Status.FAIL
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(gain=st.floats(0.6, 1.3), cast=st.tuples(st.floats(0.85, 1.15), st.floats(0.85, 1.15)))
+def test_light_and_colour_cast_do_not_flip_an_authentic_verdict(gain: float, cast: tuple[float, float]) -> None:
+    photo, _ = sample("maison-aurel", "a03")
+    gains = np.array([cast[0], 1.0, cast[1]]) * gain
+    changed = np.clip(photo.astype(np.float32) * gains, 0, 255).astype(np.uint8)
+    assert analyse(prepared("maison-aurel"), changed).status is Status.PASS

@@ -1,0 +1,115 @@
+"""Texture on rendered photos: authentic grain passes, a different grain does not."""
+
+from __future__ import annotations
+
+import glob
+import json
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vision.findings import Status
+from vision.texture import TexturePrepared, analyse, material_mask, prepare, texture_stats
+from vision.zone import Tolerances
+
+DEMO = Path(__file__).parents[2] / "resources" / "demo"
+TRUTH = json.loads((DEMO / "samples" / "ground_truth.json").read_text())
+ZONES = {"maison-aurel": "body-leather", "kestrel-athletics": "upper-mesh"}
+
+
+def load(path: Path) -> np.ndarray:
+    return cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+
+
+@lru_cache(maxsize=None)
+def prepared(brand: str) -> TexturePrepared:
+    root = DEMO / "packs" / brand
+    manifest = tomllib.loads((root / "pack.toml").read_text())
+    zone = next(z for z in manifest["zone"] if z["id"] == ZONES[brand])
+    refs = tuple(load(Path(f)) for g in zone["references"] for f in sorted(glob.glob(str(root / g))))
+    fakes = tuple(load(Path(f)) for g in zone["counterfeits"] for f in sorted(glob.glob(str(root / g))))
+    return prepare(refs, fakes, Tolerances())
+
+
+def sample(brand: str, item: str) -> tuple[np.ndarray, dict]:
+    entry = next(i for i in TRUTH["items"] if i["id"] == f"{brand}/{item}")
+    zone = next(z for z in entry["zones"] if z["kind"] == "texture")
+    return load(DEMO / zone["photo"]), zone
+
+
+@pytest.mark.parametrize(("brand", "item"), [("maison-aurel", "a01"), ("maison-aurel", "a02"),
+                                             ("kestrel-athletics", "a04"), ("kestrel-athletics", "c01")])
+def test_authentic_material_passes(brand: str, item: str) -> None:
+    photo, zone = sample(brand, item)
+    assert zone["expected_status"] == "pass"
+    result = analyse(prepared(brand), photo)
+    assert result.status is Status.PASS, [f.message for f in result.findings]
+    assert result.score >= 0.5
+    # no card in the texture shots: the finding must say scale was not checked in mm
+    scale = next(f for f in result.findings if f.metric.startswith("grain_scale"))
+    assert scale.metric == "grain_scale_px" and "no scale card" in scale.message
+
+
+@pytest.mark.parametrize(("brand", "item"), [("maison-aurel", "c07"), ("kestrel-athletics", "c02")])
+def test_different_grain_pattern_fails(brand: str, item: str) -> None:
+    photo, zone = sample(brand, item)
+    assert zone["tell"] == "grain_pattern"
+    result = analyse(prepared(brand), photo)
+    assert result.status is Status.FAIL
+    assert any(not f.passed and f.metric == "grain_direction" for f in result.findings)
+    assert result.score < 0.5
+
+
+def test_different_grain_scale_is_not_passed_and_asks_for_the_card() -> None:
+    photo, zone = sample("maison-aurel", "c04")   # grain 1.75 mm against 0.9 mm, no card
+    assert zone["tell"] == "grain_scale"
+    result = analyse(prepared("maison-aurel"), photo)
+    assert result.status is Status.INCONCLUSIVE
+    assert result.retake and "scale card" in result.retake
+
+
+def test_material_is_found_apart_from_the_bench() -> None:
+    photo, zone = sample("kestrel-athletics", "a01")
+    mask = material_mask(photo)
+    # the swatch's projected outline, from the ground-truth homography
+    h = np.array(zone["capture"]["homography"])
+    w_flat, h_flat = zone["capture"]["flat_size"]
+    quad = cv2.perspectiveTransform(np.float32([[0, 0], [w_flat, 0], [w_flat, h_flat], [0, h_flat]])
+                                    .reshape(-1, 1, 2), h).reshape(-1, 2)
+    truth = np.zeros(photo.shape[:2], np.uint8)
+    cv2.fillConvexPoly(truth, np.round(quad).astype(np.int32), 1)
+    truth = truth.astype(bool)
+    iou = (mask & truth).sum() / (mask | truth).sum()
+    assert iou > 0.8
+
+
+def test_too_small_material_is_inconclusive() -> None:
+    photo, zone = sample("kestrel-athletics", "b02")
+    assert zone["defect"] == "too_small"
+    result = analyse(prepared("kestrel-athletics"), photo)
+    assert result.status is Status.INCONCLUSIVE
+    assert result.retake
+
+
+def test_statistics_do_not_depend_on_the_photo_resolution() -> None:
+    """A smaller file of the same shot: pattern and frame-relative grain size unchanged."""
+    photo, _ = sample("kestrel-athletics", "a03")
+    full = texture_stats(photo)
+    small = texture_stats(cv2.resize(photo, None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA))
+    assert abs(small.coherence - full.coherence) < 0.05
+    assert 0.9 < small.wavelength_px / full.wavelength_px < 1.1
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(gain=st.floats(0.6, 1.3), cast=st.tuples(st.floats(0.85, 1.15), st.floats(0.85, 1.15)))
+def test_light_and_colour_cast_do_not_flip_an_authentic_verdict(gain: float, cast: tuple[float, float]) -> None:
+    photo, _ = sample("maison-aurel", "a05")
+    gains = np.array([cast[0], 1.0, cast[1]]) * gain
+    changed = np.clip(photo.astype(np.float32) * gains, 0, 255).astype(np.uint8)
+    assert analyse(prepared("maison-aurel"), changed).status is Status.PASS

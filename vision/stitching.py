@@ -1,0 +1,830 @@
+"""Stitching: pitch, regularity and slant of a seam, measured in millimetres.
+
+A stitching photo carries the bench scale card (DESIGN.md: ArUco ``DICT_4X4_50``,
+20.0 mm black square) lying in the item's plane. Its corners give the plane's
+perspective, so everything is measured on that plane in millimetres:
+
+1. **Candidate seams.** The photo around the card (its own area masked out)
+   is resampled onto the card's plane at about 3 px/mm; a morphological
+   top-hat (thread lighter than the material) or black-hat (darker) keeps
+   structures narrower than 2.4 mm, and a Hough transform of its strongest
+   pixels proposes straight seam lines.
+2. **Straightening.** A 10 mm band along each candidate is resampled at up
+   to 8 px/mm so the seam runs horizontally; the thread's centre line is
+   re-fitted and the band re-sampled on it. The band must be lighter (or
+   darker) than the material beside it, as the polarity says.
+3. **Stitches.** The profile of the (saturated) thread response along the
+   seam shows one bump per stitch; its autocorrelation gives the pitch
+   scale, and each bump becomes a stitch centred on its response-weighted
+   centroid. A stitch's axis is the direction of the segment through its
+   centre that collects the most thread (line integrals over angles), which
+   a groove or pores touching its ends do not pull toward the seam.
+4. **Measurements.** Pitch is the median spacing of consecutive stitch
+   centres (stitch length plus gap); regularity is the coefficient of
+   variation of the spacings (a spacing of 1.6 pitches or more is a stitch
+   not found and left out); slant is the median stitch axis against the
+   seam, counter-clockwise as seen in the photo. The candidate with the most
+   stitches times the profile's periodicity is the seam.
+
+Acceptance (:func:`prepare`): the pack's ``pitch_mm`` and ``angle_deg``
+tolerances when it has them (widened to take in its own references when they
+measure outside, so the bench's bias never fails an authentic item), else the
+references' median +- a default tolerance; regularity from the references
+(``CV_FACTOR`` times their worst, at least median + ``CV_SIGMAS`` sd). The
+measurement uncertainty is the references' scatter (one true pitch and
+slant), with floors. A value past a bound by less than ``BORDERLINE_SIGMAS``
+uncertainties is inconclusive, never failed; so is irregularity measured on a
+seam where far fewer stitches were found than on the references. When the
+references' own pitches disagree by more than ``MAX_REFERENCE_DISAGREEMENT``
+the method cannot measure this brand's seam and the zone is never judged.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from scipy.signal import find_peaks
+
+from .findings import Evidence, Finding, Status, ZoneAnalysis
+from .quality import glare_finding, resolution_finding
+from .scale_card import ScaleCard, ScaleCardMissing, find_scale_card
+from .zone import Tolerances
+
+#: Longest photo side the analysis works at; larger photos are reduced first.
+WORK_LONG_SIDE = 1280
+#: Metric image resolution: at most this many pixels per millimetre.
+METRIC_PX_PER_MM = 8.0
+#: Below this many photo pixels per millimetre the thread cannot be resolved.
+MIN_PHOTO_PX_PER_MM = 3.0
+#: How far from the card the seam may lie, in card sides (the card lies "beside the seam").
+WINDOW_CARD_SIDES = 4.5
+#: Structures narrower than this (mm) survive the top-hat: thread is 0.3-1.2 mm thick.
+TOPHAT_MM = 2.4
+#: A stitch this many times longer than wide (median over the seam) is thread, not a pore.
+MIN_ELONGATION = 1.7
+#: Fewer stitches than this along the seam cannot support a judgement.
+MIN_STITCHES = 8
+#: Two stitches closer than this (mm) along the seam are one.
+MIN_STITCH_SPACING_MM = 0.8
+#: A spacing this many median pitches long is a missed stitch, not a long one.
+MISSED_GAP_FACTOR = 1.6
+
+
+# --- measurement ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SeamMeasurement:
+    """What one photo's seam measures, in the card's millimetre plane."""
+
+    pitch_mm: float
+    pitch_cv: float
+    angle_deg: float
+    stitch_count: int
+    pitch_se_mm: float            # standard error of the median pitch
+    angle_se_deg: float
+    centres_mm: np.ndarray        # (N, 2) stitch centres on the seam, card plane mm
+    seam_mm: tuple[np.ndarray, np.ndarray]   # a point on the seam and its unit direction
+    card: ScaleCard
+    work_scale: float             # work image px per photo px
+    polarity: str                 # "bright" or "dark" thread
+
+    def __bool__(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class SeamNotFound:
+    """Why no seam could be measured; ``retake`` says what to do at the bench."""
+
+    reason: str
+    retake: str
+    card: ScaleCard | None = None
+    stitch_count: int = 0
+
+    def __bool__(self) -> bool:
+        return False
+
+
+# --- seam geometry ------------------------------------------------------------------
+
+def _angle_diff(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
+    """Difference of axis angles (radians), wrapped to (-pi/2, pi/2]."""
+    d = np.asarray(a) - np.asarray(b)
+    return (d + np.pi / 2) % np.pi - np.pi / 2
+
+
+# --- finding the seam --------------------------------------------------------------------
+
+#: Stage one looks for seam lines at this many pixels per millimetre at most.
+COARSE_PX_PER_MM = 3.0
+#: A seam shorter than this (mm) is not looked for.
+MIN_SEAM_MM = 12.0
+#: Candidate seam lines examined per thread polarity.
+MAX_LINES = 2
+#: Half width (mm) of the band straightened along a candidate seam.
+STRIP_HALF_MM = 5.0
+
+
+def _work_image(photo: np.ndarray) -> tuple[np.ndarray, float]:
+    """Grey work image (long side at most WORK_LONG_SIDE) and its scale to the photo."""
+    grey = cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY) if photo.ndim == 3 else photo
+    scale = min(1.0, WORK_LONG_SIDE / max(grey.shape[:2]))
+    if scale < 1.0:
+        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return grey, scale
+
+
+def _window_mm(card: ScaleCard) -> tuple[np.ndarray, np.ndarray]:
+    s = card.side_mm
+    centre = np.array([s / 2, s / 2])
+    half = WINDOW_CARD_SIDES * s
+    return centre - half, centre + half
+
+
+def _card_quad_mm(card: ScaleCard) -> np.ndarray:
+    """The card with a white margin: not part of the item."""
+    s = card.side_mm
+    return np.array([[-0.45 * s, -0.45 * s], [1.45 * s, -0.45 * s], [1.45 * s, 1.45 * s],
+                     [-0.45 * s, 1.45 * s]])
+
+
+def _metric_frame(card: ScaleCard, shape: tuple[int, int], r: float
+                  ) -> tuple[np.ndarray, tuple[int, int], np.ndarray]:
+    """Work px -> metric px homography at ``r`` px/mm, the metric size and its mm origin."""
+    lo, hi = _window_mm(card)
+    h, w = shape
+    corners = np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], np.float64) @ card.to_mm.T
+    if np.all(corners[:, 2] > 1e-9):
+        mm = corners[:, :2] / corners[:, 2:]
+        lo = np.maximum(lo, mm.min(axis=0))
+        hi = np.minimum(hi, mm.max(axis=0))
+    size = np.maximum(np.ceil((hi - lo) * r).astype(int), 1)
+    to_metric = np.array([[r, 0, -lo[0] * r], [0, r, -lo[1] * r], [0, 0, 1]]) @ card.to_mm
+    return to_metric, (int(size[0]), int(size[1])), lo
+
+
+def _response(img: np.ndarray, polarity: str, r: float) -> np.ndarray:
+    """Thin structures of the given polarity: top-hat (bright) or black-hat (dark)."""
+    k = max(3, int(round(TOPHAT_MM * r)) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    op = cv2.MORPH_TOPHAT if polarity == "bright" else cv2.MORPH_BLACKHAT
+    return cv2.morphologyEx(img, op, kernel)
+
+
+def _level(values: np.ndarray, top: float) -> float:
+    """Threshold halfway to the strongest structures, above the material's own ripple."""
+    if values.size > 20000:
+        values = values[:: values.size // 20000]
+    med = float(np.median(values))
+    mad = float(np.median(np.abs(values - med))) + 1e-6
+    return max(med + 6 * 1.4826 * mad, 0.4 * float(np.percentile(values, top)))
+
+
+def _coarse_lines(grey: np.ndarray, card: ScaleCard, polarity: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Candidate seam lines (point, unit direction), card-plane mm, strongest first."""
+    r = float(np.clip(card.px_per_mm, 1.5, COARSE_PX_PER_MM))
+    to_metric, size, lo = _metric_frame(card, grey.shape[:2], r)
+    metric = cv2.warpPerspective(grey, to_metric, size, flags=cv2.INTER_AREA,
+                                 borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+    valid = cv2.warpPerspective(np.full(grey.shape[:2], 255, np.uint8), to_metric, size,
+                                flags=cv2.INTER_NEAREST, borderValue=0)
+    quad = cv2.perspectiveTransform(_card_quad_mm(card).reshape(-1, 1, 2),
+                                    to_metric @ np.linalg.inv(card.to_mm)).reshape(-1, 2)
+    cv2.fillConvexPoly(valid, np.round(quad).astype(np.int32), 0)
+    valid = cv2.erode(valid, np.ones((3, 3), np.uint8)) > 0
+    response = _response(metric, polarity, r)
+    values = response[valid]
+    if values.size < 100:
+        return []
+    binary = ((response > _level(values, 99.7)) & valid).astype(np.uint8)
+    lines = cv2.HoughLines(binary, 1, np.pi / 180, max(8, int(MIN_SEAM_MM * r)))
+    out: list[tuple[np.ndarray, np.ndarray, float, float]] = []
+    for rho, theta in ([] if lines is None else lines[:, 0][:60]):
+        if any(abs(rho - q) < 3.0 * r and abs(_angle_diff(theta, t)) < math.radians(5) for q, t, _, _ in out):
+            continue
+        if any(abs(rho + q) < 3.0 * r and abs(_angle_diff(theta, t)) < math.radians(5)
+               and abs(theta - t) > math.pi / 2 for q, t, _, _ in out):
+            continue
+        c, s = math.cos(theta), math.sin(theta)
+        out.append((float(rho), float(theta), c, s))
+        if len(out) == MAX_LINES:
+            break
+    return [(np.array([rho * c, rho * s]) / r + lo, np.array([-s, c])) for rho, _, c, s in out]
+
+
+def _homogeneous(points: np.ndarray, H: np.ndarray) -> np.ndarray:
+    p = points @ H[:, :2].T + H[:, 2]
+    return p[..., :2] / p[..., 2:]
+
+
+@dataclass(frozen=True)
+class _Strip:
+    """The band straightened along a candidate seam, and the stitches found in it."""
+
+    polarity: str
+    origin: np.ndarray          # mm: strip column 0 lies at origin + t0 * direction
+    direction: np.ndarray       # mm, unit, along the seam
+    t0: float                   # mm
+    r: float                    # strip px per mm
+    positions: np.ndarray       # (N,) stitch centres along the seam, strip px (sorted)
+    offsets: np.ndarray         # (N,) stitch centres across the seam, strip px from the centre row
+    axes: np.ndarray            # (N,) stitch axis angle, strip frame (y down), radians
+    elongations: np.ndarray     # (N,)
+    periodicity: float          # autocorrelation of the seam profile at one pitch, 0..1
+    period_px: float
+
+    @property
+    def score(self) -> float:
+        if len(self.positions) == 0 or np.median(self.elongations) < MIN_ELONGATION:
+            return 0.0
+        return len(self.positions) * max(self.periodicity, 0.0)
+
+
+def _strip_extent(card: ScaleCard, shape: tuple[int, int], point: np.ndarray,
+                  direction: np.ndarray) -> tuple[float, float] | None:
+    """Range of t (mm) along the line inside the photo and the window, off the card."""
+    lo, hi = _window_mm(card)
+    reach = float(np.linalg.norm(hi - lo))
+    t = np.arange(-reach, reach, 1.0)
+    pts = point + t[:, None] * direction
+    px = _homogeneous(pts, np.linalg.inv(card.to_mm))
+    h, w = shape
+    inside = ((px[:, 0] >= 2) & (px[:, 0] < w - 2) & (px[:, 1] >= 2) & (px[:, 1] < h - 2)
+              & np.all(pts >= lo, axis=1) & np.all(pts <= hi, axis=1))
+    quad = _card_quad_mm(card)
+    off_card = ~((pts[:, 0] > quad[0, 0]) & (pts[:, 0] < quad[2, 0])
+                 & (pts[:, 1] > quad[0, 1]) & (pts[:, 1] < quad[2, 1]))
+    ok = np.concatenate([[False], inside & off_card, [False]]).astype(np.int8)
+    edges = np.diff(ok)
+    starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
+    if len(starts) == 0:
+        return None
+    k = int(np.argmax(ends - starts))
+    if ends[k] - starts[k] < MIN_SEAM_MM:
+        return None
+    return float(t[starts[k]]), float(t[ends[k] - 1])
+
+
+def _sample_band(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.ndarray,
+                 t: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """The work image resampled on the (t, s) grid (mm along and across the line)."""
+    normal = np.array([-direction[1], direction[0]])
+    r_t, r_s = t[1] - t[0], s[1] - s[0]
+    origin = point + t[0] * direction + s[0] * normal
+    grid_to_mm = np.array([[direction[0] * r_t, normal[0] * r_s, origin[0]],
+                           [direction[1] * r_t, normal[1] * r_s, origin[1]], [0, 0, 1]])
+    grid_to_work = np.linalg.inv(card.to_mm) @ grid_to_mm
+    return cv2.warpPerspective(grey, grid_to_work, (len(t), len(s)),
+                               flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                               borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+
+
+def _longest_run(mask: np.ndarray) -> tuple[int, int]:
+    ok = np.concatenate([[0], mask.astype(np.int8), [0]])
+    edges = np.diff(ok)
+    starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
+    if len(starts) == 0:
+        return 0, 0
+    k = int(np.argmax(ends - starts))
+    return int(starts[k]), int(ends[k])
+
+
+def _period(profile: np.ndarray, lo: float, hi: float) -> tuple[float, float]:
+    """Dominant period (px) of a profile between lo and hi px, and its autocorrelation (0..1)."""
+    x = profile - profile.mean()
+    n = len(x)
+    hi = min(hi, n / 2.5)
+    if n < 8 or hi <= lo + 2:
+        return float("nan"), 0.0
+    spec = np.fft.rfft(x, 2 * n)
+    ac = np.fft.irfft(spec * np.conj(spec))[:n]
+    ac = ac / (n - np.arange(n))          # unbiased
+    if ac[0] <= 0:
+        return float("nan"), 0.0
+    ac = ac / ac[0]
+    a, b = int(math.floor(lo)), int(math.ceil(hi))
+    seg = ac[a:b + 1]
+    peaks = [i for i in range(1, len(seg) - 1) if seg[i] >= seg[i - 1] and seg[i] > seg[i + 1]]
+    if not peaks:
+        return float("nan"), 0.0
+    top = max(seg[i] for i in peaks)
+    if top <= 0:
+        return float("nan"), 0.0
+    i = next(i for i in peaks if seg[i] >= 0.6 * top)
+    y0, y1, y2 = seg[i - 1], seg[i], seg[i + 1]
+    denom = y0 - 2 * y1 + y2
+    frac = 0.5 * (y0 - y2) / denom if abs(denom) > 1e-12 else 0.0
+    return float(a + i + np.clip(frac, -0.5, 0.5)), float(y1)
+
+
+_THETAS = np.radians(np.arange(-88.0, 90.0, 1.0))
+
+
+def _line_means(response: np.ndarray, centres: np.ndarray, thetas: np.ndarray, half_len: float) -> np.ndarray:
+    """Mean response along segments through each centre, for each angle: (N, A)."""
+    u = np.linspace(-half_len, half_len, max(5, int(2 * half_len) + 1))
+    xs = centres[:, 0, None, None] + np.cos(thetas)[None, :, None] * u[None, None, :]
+    ys = centres[:, 1, None, None] + np.sin(thetas)[None, :, None] * u[None, None, :]
+    n, k = len(centres) * len(thetas), len(u)
+    vals = cv2.remap(response, xs.reshape(n, k).astype(np.float32), ys.reshape(n, k).astype(np.float32),
+                     cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return vals.reshape(len(centres), len(thetas), k).mean(axis=2)
+
+
+def _plateau_angle(profile: np.ndarray, thetas: np.ndarray) -> float:
+    """Centre of the top of an angular profile (axis angles, wraps at +-90 degrees)."""
+    k = int(np.argmax(profile))
+    rolled = np.roll(profile, len(profile) // 2 - k)
+    ang = np.roll(thetas, len(profile) // 2 - k)
+    ang = thetas[k] + _angle_diff(ang, thetas[k])
+    top, low = rolled.max(), np.median(rolled)
+    w = np.maximum(rolled - (top - 0.15 * (top - low)), 0)
+    return float((w * ang).sum() / max(w.sum(), 1e-12))
+
+
+def _stitch_axes(response: np.ndarray, centres: np.ndarray, period: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each stitch's axis angle (strip frame, radians) and elongation.
+
+    The axis is the direction of the segment through the stitch centre that
+    collects the most thread (a line integral over angles), which, unlike
+    second moments, is not pulled toward the seam by a groove or by pores
+    touching the stitch ends. Length: where the response along that axis falls
+    to half; elongation: length over the width across it.
+    """
+    first = _line_means(response, centres, _THETAS, 0.3 * period)
+    axes = np.array([_plateau_angle(p, _THETAS) for p in first])
+    # length along each axis: half-height extent of the response
+    u = np.arange(-0.6 * period, 0.6 * period + 0.5, 0.5)
+    n = len(centres)
+    def along(ang: np.ndarray) -> np.ndarray:
+        xs = centres[:, 0, None] + np.cos(ang)[:, None] * u[None, :]
+        ys = centres[:, 1, None] + np.sin(ang)[:, None] * u[None, :]
+        return cv2.remap(response, xs.astype(np.float32), ys.astype(np.float32), cv2.INTER_LINEAR,
+                         borderMode=cv2.BORDER_CONSTANT, borderValue=0).reshape(n, len(u))
+    base = float(np.median(response))
+    def extent(prof: np.ndarray) -> np.ndarray:
+        top = prof[:, np.abs(u) <= 0.15 * period].max(axis=1, keepdims=True)
+        return ((prof - base) >= 0.5 * (top - base)).sum(axis=1) * 0.5
+    lengths = extent(along(axes))
+    widths = extent(along(axes + np.pi / 2))
+    long_half = np.clip(0.45 * np.median(lengths), 0.15 * period, 0.5 * period)
+    second = _line_means(response, centres, _THETAS, float(long_half))
+    axes = np.array([_plateau_angle(p, _THETAS) for p in second])
+    return axes, lengths / np.maximum(widths, 0.5)
+
+
+def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.ndarray,
+           polarity: str) -> _Strip | None:
+    extent = _strip_extent(card, grey.shape[:2], point, direction)
+    if extent is None:
+        return None
+    r = float(np.clip(card.px_per_mm, 4.0, METRIC_PX_PER_MM))
+    t = np.arange(extent[0], extent[1], 1.0 / r)
+    s = np.arange(-STRIP_HALF_MM, STRIP_HALF_MM, 1.0 / r)
+    centre = len(s) // 2
+    # 1. straighten: the thread's centre line across the strip, fitted robustly
+    for _ in range(2):
+        band = _sample_band(grey, card, point, direction, t, s)
+        response = _response(cv2.GaussianBlur(band, (0, 0), 0.6), polarity, r)
+        level = _level(response.ravel(), 99.0)
+        near = slice(max(0, centre - int(2.5 * r)), centre + int(2.5 * r) + 1)
+        w = np.maximum(response[near] - level, 0)
+        mass = w.sum(axis=0)
+        cols = mass > 0.2 * max(float(np.percentile(mass, 90)), 1e-6)
+        if cols.sum() < MIN_SEAM_MM * r / 3:
+            return None
+        rows = np.arange(near.start, near.start + w.shape[0], dtype=np.float64)
+        sc = (w[:, cols] * rows[:, None]).sum(axis=0) / mass[cols] - centre
+        tc = np.nonzero(cols)[0].astype(np.float64)
+        fit = np.polyfit(tc, sc, 1)
+        resid = np.abs(np.polyval(fit, tc) - sc)
+        keep = resid < max(1.0 * r, 2.5 * np.median(resid))
+        if keep.sum() >= 4:
+            fit = np.polyfit(tc[keep], sc[keep], 1)
+        slope, offset = float(fit[0]), float(fit[1])
+        normal = np.array([-direction[1], direction[0]])
+        # move the line onto the fitted centre line (t measured from `point`, in mm)
+        new_dir = direction + slope * normal
+        new_dir /= np.linalg.norm(new_dir)
+        point = point + (offset / r - slope * t[0]) * normal
+        direction = new_dir
+        if abs(slope) < 0.002 and abs(offset) < 0.25 * r:
+            break
+    # 2. the band the stitches occupy across the seam
+    band = _sample_band(grey, card, point, direction, t, s)
+    response = _response(cv2.GaussianBlur(band, (0, 0), 0.6), polarity, r)
+    level = _level(response.ravel(), 99.0)
+    across = response.mean(axis=1)
+    base = float(np.median(across))
+    peak = float(across[max(0, centre - int(r)):centre + int(r) + 1].max())
+    inside = across > base + 0.2 * (peak - base)
+    r0 = r1 = centre
+    while r0 > 0 and inside[r0 - 1]:
+        r0 -= 1
+    while r1 < len(s) - 1 and inside[r1 + 1]:
+        r1 += 1
+    r0, r1 = max(0, r0 - int(0.3 * r)), min(len(s), r1 + int(0.3 * r) + 1)
+    # the thread must really be lighter (or darker) than the material beside it
+    span = r1 - r0
+    outside = np.r_[0:max(0, r0 - int(0.5 * r)), min(len(s), r1 + int(0.5 * r)):len(s)]
+    if len(outside) < 2 or span <= 0:
+        return None
+    contrast = float(band[r0:r1].mean() - band[outside].mean())
+    if (contrast <= 0) if polarity == "bright" else (contrast >= 0):
+        return None
+    weights = np.maximum(response[r0:r1] - level, 0)
+    # saturate the thread's own shading (twist, sheen) so the profile shows stitches and gaps
+    positive = weights[weights > 0]
+    cap = float(np.median(positive)) if positive.size else 1.0
+    profile = np.minimum(weights, cap).mean(axis=0)
+    # 3. where along the line the seam runs
+    smooth = cv2.blur(profile.reshape(1, -1), (max(3, int(4 * r)), 1)).ravel()
+    a, b = _longest_run(smooth > 0.3 * max(float(np.percentile(smooth, 95)), 1e-6))
+    if b - a < MIN_SEAM_MM * r:
+        return None
+    seg = profile[a:b]
+    # slow changes of light along the seam are not stitches
+    trend = cv2.GaussianBlur(seg.reshape(1, -1).astype(np.float32), (0, 0), 5.0 * r,
+                             borderType=cv2.BORDER_REFLECT).ravel()
+    period, periodicity = _period(seg - trend, 1.0 * r, 12.0 * r)
+    if not np.isfinite(period):
+        return None
+    # 4. one stitch per clear profile maximum; each owns the span to its neighbours' midpoints
+    sm = cv2.GaussianBlur(seg.reshape(1, -1).astype(np.float32), (0, 0), max(0.8, 0.12 * period)).ravel()
+    peaks, props = find_peaks(sm, distance=max(2.0, MIN_STITCH_SPACING_MM * r, 0.5 * period),
+                              height=0.0)
+    if len(peaks) == 0:
+        return None
+    peaks = peaks[props["peak_heights"] >= 0.3 * float(np.median(props["peak_heights"]))]
+    bounds = np.concatenate([[0], (peaks[1:] + peaks[:-1]) / 2, [len(seg)]])
+    bounds[0] = max(0, peaks[0] - 0.5 * period)
+    bounds[-1] = min(len(seg), peaks[-1] + 0.5 * period)
+    rows = np.arange(r0, r1, dtype=np.float64)[:, None]
+    positions, offsets = [], []
+    for lo_b, hi_b in zip(bounds[:-1], bounds[1:]):
+        lo_c, hi_c = int(math.ceil(lo_b)), min(len(seg), int(math.floor(hi_b)) + 1)
+        w = weights[:, a + lo_c:a + hi_c] ** 2
+        m = w.sum()
+        if m <= 0:
+            continue
+        cols = np.arange(a + lo_c, a + hi_c, dtype=np.float64)[None, :]
+        positions.append((w * cols).sum() / m)
+        offsets.append((w * rows).sum() / m - centre)
+    if not positions:
+        return None
+    centres = np.column_stack([positions, np.array(offsets) + centre])
+    axes, elong = _stitch_axes(response, centres, period)
+    return _Strip(polarity, point, direction, float(t[0]), r, np.array(positions), np.array(offsets),
+                  axes, elong, periodicity, period)
+
+
+def measure_seam(photo: np.ndarray, *, polarity: str | None = None,
+                 side_mm: float = 20.0) -> SeamMeasurement | SeamNotFound:
+    """Find the scale card and the seam, and measure its stitches.
+
+    ``polarity`` is ``"bright"`` (thread lighter than the material) or
+    ``"dark"``: that one is tried first, the other only if it finds no seam.
+    None tries both and keeps the better seam.
+    """
+    grey, scale = _work_image(photo)
+    card = find_scale_card(grey, side_mm=side_mm)
+    if isinstance(card, ScaleCardMissing):
+        return SeamNotFound(card.reason, "no scale card: lay the 20 mm card flat beside the seam")
+    if card.px_per_mm < MIN_PHOTO_PX_PER_MM:
+        return SeamNotFound(
+            f"the card spans only {card.px_per_mm:.1f} px per mm",
+            f"the seam is too small in the photo ({card.px_per_mm:.1f} px per mm, need "
+            f"{MIN_PHOTO_PX_PER_MM:.0f}): move closer so the seam and card fill the frame", card)
+    order = ["bright", "dark"] if polarity in (None, "bright") else ["dark", "bright"]
+    best: _Strip | None = None
+    for pol in order:
+        for point, direction in _coarse_lines(grey, card, pol):
+            strip = _strip(grey, card, point, direction, pol)
+            if strip is not None and (best is None or strip.score > best.score):
+                best = strip
+        if polarity is not None and best is not None and len(best.positions) >= MIN_STITCHES:
+            break
+    count = 0 if best is None or best.score <= 0 else len(best.positions)
+    if best is None or count < MIN_STITCHES:
+        return SeamNotFound(
+            f"only {count} stitches found along a seam (need {MIN_STITCHES})",
+            f"only {count} stitches found: frame at least {MIN_STITCHES + 4} stitches of the seam, "
+            "sharp and unobstructed, with the card beside it", card, count)
+    return _measurement(best, card, scale)
+
+
+def _measurement(strip: _Strip, card: ScaleCard, scale: float) -> SeamMeasurement:
+    r = strip.r
+    pos_mm = strip.positions / r
+    gaps = np.diff(pos_mm)
+    pitch = float(np.median(gaps))
+    # a spacing of about two pitches or more is a stitch the detector missed
+    regular = gaps[gaps < MISSED_GAP_FACTOR * pitch]
+    if len(regular) >= 2:
+        pitch = float(np.median(regular))
+        sd = float(np.std(regular, ddof=1))
+        cv = sd / float(np.mean(regular))
+        pitch_se = 1.2533 * sd / math.sqrt(len(regular))
+    else:
+        cv, pitch_se = float("nan"), float("inf")
+    slants = -np.degrees(_angle_diff(strip.axes, 0.0))
+    angle = float(np.median(slants))
+    angle_se = float(1.2533 * np.std(slants, ddof=1) / math.sqrt(len(slants)))
+    normal = np.array([-strip.direction[1], strip.direction[0]])
+    centres = (strip.origin + (pos_mm + strip.t0)[:, None] * strip.direction
+               + (strip.offsets / r)[:, None] * normal)
+    return SeamMeasurement(pitch, cv, angle, len(strip.positions), pitch_se, angle_se, centres,
+                           (strip.origin + strip.t0 * strip.direction, strip.direction.copy()),
+                           card, scale, strip.polarity)
+
+
+# --- prepare / analyse ------------------------------------------------------------------
+
+#: Without a pack tolerance, authentic pitch may differ from the references' by this share.
+DEFAULT_PITCH_TOLERANCE = 0.05
+#: Without a pack tolerance, authentic slant may differ from the references' by this (degrees).
+DEFAULT_ANGLE_TOLERANCE_DEG = 4.0
+#: Floors of the measurement uncertainty: card corner accuracy and thread shape.
+MIN_PITCH_UNCERTAINTY = 0.01      # share of the pitch
+MIN_ANGLE_UNCERTAINTY_DEG = 0.5
+#: Irregular when the spacing CV exceeds this many times the references' worst...
+CV_FACTOR = 1.6
+#: ...and their median plus this many standard deviations.
+CV_SIGMAS = 4.0
+#: Spacing CV up to this many times the limit is borderline (inconclusive), not a failure.
+CV_BORDERLINE_FACTOR = 1.25
+#: Fewer stitches than this share of the references' count: an irregularity may be missed stitches.
+MIN_COUNT_SHARE = 0.75
+#: Past a bound by less than this many uncertainties is borderline (inconclusive), not a failure.
+BORDERLINE_SIGMAS = 2.0
+#: References whose measured pitches spread over more than this share of their median
+#: show that the method cannot measure this seam: the zone is then never judged.
+MAX_REFERENCE_DISAGREEMENT = 0.10
+#: Photo pixels per stitch below which the stitches are not resolved.
+MIN_PX_PER_STITCH = 8.0
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One reference's or counterfeit's measurement, kept for the record."""
+
+    pitch_mm: float
+    pitch_cv: float
+    angle_deg: float
+    stitch_count: int
+
+
+@dataclass(frozen=True)
+class StitchingPrepared:
+    polarity: str | None                  # thread lighter ("bright") or darker ("dark") than the material
+    reliable: bool                        # the references' own measurements agree with each other
+    pitch_range: tuple[float, float]      # accepted pitch, mm
+    pitch_source: str                     # "pack tolerance" | "references" | ...
+    pitch_uncertainty: float              # mm
+    angle_range: tuple[float, float]      # accepted slant, degrees
+    angle_source: str
+    angle_uncertainty: float              # degrees
+    max_cv: float | None                  # None: regularity cannot be judged (no reference measured)
+    reference_pitch_mm: float | None
+    reference_count: float | None = None  # median stitches found on a reference seam
+    references: tuple[Measured | None, ...] = field(default=())
+    counterfeits: tuple[Measured | None, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
+
+
+def _measured(m: SeamMeasurement | SeamNotFound) -> Measured | None:
+    if not m:
+        return None
+    return Measured(m.pitch_mm, m.pitch_cv, m.angle_deg, m.stitch_count)
+
+
+def _range_with(bounds: tuple[float, float], values: list[float]) -> tuple[float, float]:
+    """The pack's bounds, widened to take in what its own authentic references measure."""
+    if not values:
+        return bounds
+    return min(bounds[0], min(values)), max(bounds[1], max(values))
+
+
+def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, ...],
+            tolerances: Tolerances) -> StitchingPrepared:
+    """Measure every reference and counterfeit; derive the accepted ranges.
+
+    Accepted pitch and slant are the pack's tolerances when it has them (widened
+    to take in any reference that measures outside them, so the bench's own
+    measurement bias never fails an authentic item), else the references'
+    median plus or minus a default tolerance. The uncertainty of a measurement
+    is the references' scatter (they share one true pitch and slant), never
+    less than the floors above. Regularity: the largest spacing CV an
+    authentic seam may show is ``CV_FACTOR`` times the references' worst, and
+    at least their median plus ``CV_SIGMAS`` standard deviations.
+    """
+    ref_m = [measure_seam(r) for r in references]
+    good = [m for m in ref_m if m]
+    polarities = [m.polarity for m in good]
+    polarity = max(set(polarities), key=polarities.count) if polarities else None
+    fake_m = [measure_seam(c, polarity=polarity) for c in counterfeits]
+    notes: list[str] = []
+    failed = len(ref_m) - len(good)
+    if failed:
+        notes.append(f"{failed} of {len(ref_m)} references could not be measured")
+    pitches = [m.pitch_mm for m in good]
+    angles = [m.angle_deg for m in good]
+    cvs = [m.pitch_cv for m in good if np.isfinite(m.pitch_cv)]
+    ref_pitch = float(np.median(pitches)) if pitches else None
+    # measurement uncertainty from the references' own scatter
+    if len(good) >= 2:
+        u_p = max(float(np.std(pitches, ddof=1)), float(np.median([m.pitch_se_mm for m in good])))
+        u_a = max(float(np.std(angles, ddof=1)), float(np.median([m.angle_se_deg for m in good])))
+    elif good:
+        u_p, u_a = good[0].pitch_se_mm, good[0].angle_se_deg
+    else:
+        u_p, u_a = 0.0, 0.0
+    scale_for_floor = ref_pitch or (float(np.mean(tolerances.pitch_mm)) if tolerances.pitch_mm else 3.0)
+    u_p = max(u_p, MIN_PITCH_UNCERTAINTY * scale_for_floor)
+    u_a = max(u_a, MIN_ANGLE_UNCERTAINTY_DEG)
+    # references share one true pitch: when their measurements disagree the method cannot
+    # resolve this seam (e.g. thread texture mistaken for stitches) and must not judge it
+    reliable = len(good) >= 2 and (max(pitches) - min(pitches)) <= MAX_REFERENCE_DISAGREEMENT * float(
+        np.median(pitches))
+    if good and not reliable:
+        notes.append("the references' own pitch measurements disagree: seam not measurable reliably")
+    if tolerances.pitch_mm:
+        pitch_range = _range_with(tolerances.pitch_mm, pitches if reliable else [])
+        pitch_source = "pack tolerance"
+        if pitch_range != tolerances.pitch_mm:
+            notes.append("pitch range widened to the references' own measurements")
+    elif ref_pitch is not None:
+        half = max(DEFAULT_PITCH_TOLERANCE * ref_pitch, 3 * u_p)
+        pitch_range = (ref_pitch - half, ref_pitch + half)
+        pitch_source = "references"
+    else:
+        pitch_range, pitch_source = (0.0, float("inf")), "none"
+        notes.append("no pitch tolerance and no measurable reference: pitch cannot be judged")
+    if tolerances.angle_deg:
+        angle_range = _range_with(tolerances.angle_deg, angles if reliable else [])
+        angle_source = "pack tolerance"
+    elif angles:
+        med = float(np.median(angles))
+        half = max(DEFAULT_ANGLE_TOLERANCE_DEG, 3 * u_a)
+        angle_range = (med - half, med + half)
+        angle_source = "references"
+    else:
+        angle_range, angle_source = (-90.0, 90.0), "none"
+    max_cv = None
+    if cvs:
+        sd = float(np.std(cvs, ddof=1)) if len(cvs) >= 2 else 0.0
+        max_cv = max(CV_FACTOR * max(cvs), float(np.median(cvs)) + CV_SIGMAS * sd)
+    return StitchingPrepared(polarity, reliable, (float(pitch_range[0]), float(pitch_range[1])), pitch_source, u_p,
+                             (float(angle_range[0]), float(angle_range[1])), angle_source, u_a, max_cv,
+                             ref_pitch, float(np.median([m.stitch_count for m in good])) if good else None,
+                             tuple(_measured(m) for m in ref_m),
+                             tuple(_measured(m) for m in fake_m), tuple(notes))
+
+
+def _judge(value: float, bounds: tuple[float, float], u: float) -> tuple[str, float]:
+    """("pass" | "borderline" | "fail", closeness 0..1) of a value against bounds."""
+    lo, hi = bounds
+    if lo <= value <= hi:
+        half = (hi - lo) / 2 if np.isfinite(hi - lo) and hi > lo else 1.0
+        return "pass", 1.0 - 0.5 * min(1.0, abs(value - (lo + hi) / 2) / half)
+    excess = lo - value if value < lo else value - hi
+    verdict = "borderline" if excess <= BORDERLINE_SIGMAS * u else "fail"
+    return verdict, 0.5 * math.exp(-excess / max(u, 1e-9) / BORDERLINE_SIGMAS)
+
+
+def _fmt_range(bounds: tuple[float, float], unit: str, digits: int = 2) -> str:
+    lo, hi = bounds
+    if not np.isfinite(hi):
+        return "any"
+    return f"{lo:.{digits}f}-{hi:.{digits}f}{unit}"
+
+
+def _evidence(rgb_work: np.ndarray, m: SeamMeasurement) -> Evidence:
+    """The photo with the card outline, the fitted seam line and the stitch centres."""
+    img = rgb_work.copy()
+    inv = np.linalg.inv(m.card.to_mm)
+    s = m.card.side_mm
+    card = _homogeneous(np.array([[0, 0], [s, 0], [s, s], [0, s]], np.float64), inv)
+    thick = max(2, int(round(max(img.shape[:2]) / 500)))
+    cv2.polylines(img, [np.round(card).astype(np.int32)], True, (0, 160, 255), thick, cv2.LINE_AA)
+    point, direction = m.seam_mm
+    t = (m.centres_mm - point) @ direction
+    ends = point + np.array([t.min() - 3, t.max() + 3])[:, None] * direction
+    e = _homogeneous(ends, inv)
+    cv2.line(img, tuple(int(v) for v in np.round(e[0])), tuple(int(v) for v in np.round(e[1])),
+             (255, 220, 0), thick, cv2.LINE_AA)
+    for c in _homogeneous(m.centres_mm, inv):
+        cv2.circle(img, (int(round(c[0])), int(round(c[1]))), 2 * thick, (255, 40, 40), -1, cv2.LINE_AA)
+    scale = min(1.0, 1024 / max(img.shape[:2]))
+    if scale < 1.0:
+        img = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return Evidence("measurements", f"{m.stitch_count} stitches on the fitted seam; card outlined", img)
+
+
+def _seam_mask(shape: tuple[int, int], m: SeamMeasurement) -> np.ndarray:
+    """Work-image mask of a band 3 mm either side of the measured seam."""
+    point, direction = m.seam_mm
+    normal = np.array([-direction[1], direction[0]])
+    t = (m.centres_mm - point) @ direction
+    a, b = t.min() - 2, t.max() + 2
+    quad = np.array([point + a * direction - 3 * normal, point + b * direction - 3 * normal,
+                     point + b * direction + 3 * normal, point + a * direction + 3 * normal])
+    px = _homogeneous(quad, np.linalg.inv(m.card.to_mm))
+    mask = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(mask, np.round(px).astype(np.int32), 1)
+    return mask.astype(bool)
+
+
+def analyse(prepared: StitchingPrepared, photo: np.ndarray) -> ZoneAnalysis:
+    """Measure the seam in ``photo`` (RGB uint8) and judge it against the prepared ranges."""
+    scale = min(1.0, WORK_LONG_SIDE / max(photo.shape[:2]))
+    work = photo if scale >= 1.0 else cv2.resize(photo, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    m = measure_seam(work, polarity=prepared.polarity)
+    if not m:
+        if m.card is None:
+            f = Finding("scale_card", "missing", "bench scale card in the photo", False,
+                        "No scale card in the photo: the stitches cannot be measured in millimetres")
+            return ZoneAnalysis.inconclusive((f,), retake=m.retake)
+        f = Finding("stitch_count", float(m.stitch_count), f">= {MIN_STITCHES}", False,
+                    f"Only {m.stitch_count} stitches could be found along a seam")
+        return ZoneAnalysis.inconclusive((f,), retake=m.retake)
+    if not prepared.reliable:
+        f = Finding("reference_agreement", None, "references measure alike", False,
+                    "The brand's reference seams could not be measured consistently, so this seam "
+                    "cannot be judged by machine: compare it by eye")
+        return ZoneAnalysis.inconclusive((f,), evidence=(_evidence(work, m),))
+    if prepared.reference_pitch_mm is not None:
+        small = resolution_finding(prepared.reference_pitch_mm * m.card.px_per_mm, MIN_PX_PER_STITCH)
+        if small is not None:
+            return ZoneAnalysis.inconclusive((small,), retake=small.message)
+    glare = glare_finding(work, _seam_mask(work.shape[:2], m))
+    if glare is not None:
+        return ZoneAnalysis.inconclusive((glare,), retake=glare.message, evidence=(_evidence(work, m),))
+
+    findings: list[Finding] = []
+    verdicts: list[str] = []
+    closeness: list[float] = []
+    # pitch
+    v, c = _judge(m.pitch_mm, prepared.pitch_range, prepared.pitch_uncertainty)
+    expected = _fmt_range(prepared.pitch_range, " mm")
+    if v == "pass":
+        msg = f"Stitch pitch {m.pitch_mm:.2f} mm, within {expected}"
+    else:
+        side = ("shorter stitches than the brand's" if m.pitch_mm < prepared.pitch_range[0]
+                else "longer stitches than the brand's")
+        msg = f"Stitch pitch {m.pitch_mm:.2f} mm, outside {expected}: {side}"
+        if v == "borderline":
+            msg += f" (by less than the measurement can resolve, {BORDERLINE_SIGMAS * prepared.pitch_uncertainty:.2f} mm)"
+    findings.append(Finding("pitch_mm", float(m.pitch_mm), expected, v == "pass", msg))
+    verdicts.append(v)
+    closeness.append(c)
+    # regularity
+    if prepared.max_cv is not None and np.isfinite(m.pitch_cv):
+        ok = m.pitch_cv <= prepared.max_cv
+        expected = f"<= {prepared.max_cv:.3f}"
+        msg = (f"Stitch spacing is even (variation {m.pitch_cv:.1%} of the pitch)" if ok else
+               f"Stitch spacing is irregular: varies by {m.pitch_cv:.1%} of the pitch, "
+               f"the brand's references by at most {prepared.max_cv:.1%}")
+        verdict = "pass" if ok else "fail"
+        if not ok and m.pitch_cv <= CV_BORDERLINE_FACTOR * prepared.max_cv:
+            verdict = "borderline"
+            msg += " (only slightly more: check by eye)"
+        elif not ok and prepared.reference_count and m.stitch_count < MIN_COUNT_SHARE * prepared.reference_count:
+            # irregular spacing measured on a seam where many stitches were not found may be the
+            # detector's gaps, not the seam's: never fail on that alone
+            verdict = "borderline"
+            msg += (f"; but only {m.stitch_count} stitches were found against about "
+                    f"{prepared.reference_count:.0f} on the references, so the gaps may be the photo's")
+        findings.append(Finding("pitch_cv", float(m.pitch_cv), expected, ok, msg))
+        verdicts.append(verdict)
+        closeness.append(1.0 - 0.5 * m.pitch_cv / prepared.max_cv if ok
+                         else 0.5 * math.exp(-(m.pitch_cv / prepared.max_cv - 1.0) * 4))
+    else:
+        findings.append(Finding("pitch_cv", float(m.pitch_cv) if np.isfinite(m.pitch_cv) else None,
+                                "references needed", True,
+                                "Regularity not judged: no reference seam could be measured"))
+    # slant
+    v, c = _judge(m.angle_deg, prepared.angle_range, prepared.angle_uncertainty)
+    expected = _fmt_range(prepared.angle_range, " deg", 1)
+    if v == "pass":
+        msg = f"Stitch slant {m.angle_deg:.1f} deg against the seam, within {expected}"
+    else:
+        msg = (f"Stitch slant {m.angle_deg:.1f} deg against the seam, outside {expected}: "
+               "the stitches lean differently from the brand's")
+        if v == "borderline":
+            msg += " (by less than the measurement can resolve)"
+    findings.append(Finding("angle_deg", float(m.angle_deg), expected, v == "pass", msg))
+    verdicts.append(v)
+    closeness.append(c)
+    findings.append(Finding("stitch_count", float(m.stitch_count), f">= {MIN_STITCHES}", True,
+                            f"{m.stitch_count} stitches measured along the seam"))
+    evidence = (_evidence(work, m),)
+    score = float(min(closeness))
+    if "fail" in verdicts:
+        return ZoneAnalysis(Status.FAIL, min(score, 0.49), tuple(findings), None, evidence)
+    if "borderline" in verdicts:
+        return ZoneAnalysis.inconclusive(tuple(findings), evidence=evidence)
+    return ZoneAnalysis(Status.PASS, max(score, 0.5), tuple(findings), None, evidence)

@@ -1,0 +1,426 @@
+"""Texture: does the material's grain look like the brand's references?
+
+What is identifiable from one photo depends on what is in it:
+
+* **Pattern** (rotation- and scale-invariant): how elongated the grain is
+  (coherence of the structure tensor), the local micro-pattern
+  (rotation-invariant uniform LBP histograms at two radii), and the shape of
+  the radial power spectrum, all computed after the image is resampled so the
+  grain's own characteristic wavelength spans a fixed number of pixels. These
+  do not depend on how far the camera was, or how the item was turned.
+* **Grain size** needs a scale. With the bench scale card in the photo the
+  wavelength is measured in millimetres and compared with the references'
+  (those with a card). Without a card only the wavelength in *pixels* is
+  known; it is compared with the references' own range in pixels, and a
+  difference past it cannot be told from a different camera distance, so it
+  makes the zone inconclusive ("lay the card beside the material") rather
+  than failed. The finding says which of the two was done.
+
+Only the material is analysed, not the bench: the material is the largest
+region that differs from the photo's border (in colour or texture), eroded
+away from its edge; the features are computed in the largest square inside it.
+
+Thresholds come from the references: each feature group's distance of every
+reference to the others (leave-one-out) gives the spread an authentic photo
+shows; a photo fails a group when it is further from the references than
+``SPREAD_FACTOR`` times the largest leave-one-out distance. Known
+counterfeits are measured the same way and kept for the record (and, when
+they lie inside that threshold, noted: the group cannot see their tell).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from skimage.feature import local_binary_pattern
+
+from .findings import Finding, Status, ZoneAnalysis
+from .quality import glare_finding, resolution_finding
+from .scale_card import ScaleCard, find_scale_card
+
+#: Long side of the working image.
+WORK_LONG_SIDE = 1024
+#: Long side of the image the material is segmented on.
+SEGMENT_LONG_SIDE = 256
+#: Grain wavelength, after normalisation, in pixels.
+NORMALISED_WAVELENGTH_PX = 10.0
+#: Side of the normalised analysis square, pixels (capped by what the photo holds).
+ANALYSIS_SIDE_PX = 192
+#: The material must span at least this many grain wavelengths across.
+MIN_WAVELENGTHS = 4.0
+#: A photo is off when further from the references than this times their own leave-one-out spread.
+SPREAD_FACTOR = 1.5
+#: Floors of the spreads, so four near-identical references do not make a hair trigger.
+MIN_LOG_SCALE_SPREAD = math.log(1.15)
+#: Without a card, how much the camera distance may differ from the references' before a
+#: grain-size difference in pixels becomes worth a retake with the card (bench assumption).
+BENCH_DISTANCE_VARIATION = math.log(1.35)
+MIN_COHERENCE_SPREAD = 0.03
+#: Coherence an isotropic grain shows when photographed at the largest tilt a usable bench
+#: photo has (25 degrees: one axis foreshortened by cos 25 = 0.906, coherence
+#: (1 - c^2) / (1 + c^2) = 0.10). Without a scale card the tilt is unknown, so a grain may
+#: look this much more directional than the references without being different.
+PERSPECTIVE_COHERENCE = 0.10
+#: The analysed square must be at least this many work pixels across.
+MIN_MATERIAL_PX = 96.0
+MIN_HIST_SPREAD = 0.02
+#: LBP radii in normalised pixels (a quarter and a half of the grain wavelength) and points.
+LBP_RADII = (2.5, 5.0)
+LBP_POINTS = 16
+#: Radial spectrum bins, in multiples of the grain frequency.
+SPECTRUM_BINS = np.linspace(0.25, 3.0, 12)
+
+
+@dataclass(frozen=True)
+class TextureStats:
+    wavelength_px: float            # grain wavelength in thousandths of the frame width (any resolution)
+    wavelength_mm: float | None     # the same in millimetres when a scale card is in the photo
+    coherence: float                # 0 (isotropic) .. 1 (all one direction)
+    lbp: np.ndarray                 # concatenated normalised histograms
+    spectrum: np.ndarray            # radial power, normalised, at SPECTRUM_BINS x grain frequency
+    material_px: float              # side of the analysed square in work pixels
+    wavelengths_across: float       # grain wavelengths across the analysed square
+
+
+@dataclass(frozen=True)
+class NoMaterial:
+    reason: str
+    retake: str
+
+    def __bool__(self) -> bool:
+        return False
+
+
+def _work(photo: np.ndarray) -> np.ndarray:
+    scale = min(1.0, WORK_LONG_SIDE / max(photo.shape[:2]))
+    if scale >= 1.0:
+        return photo
+    return cv2.resize(photo, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+
+
+def material_mask(rgb: np.ndarray, card: ScaleCard | None = None) -> np.ndarray:
+    """Boolean mask (same size as ``rgb``) of the material: the largest region unlike the border."""
+    h, w = rgb.shape[:2]
+    s = min(1.0, SEGMENT_LONG_SIDE / max(h, w))
+    small = cv2.resize(rgb, (max(8, int(w * s)), max(8, int(h * s))), interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab = cv2.GaussianBlur(lab, (0, 0), 1.5)
+    grey = lab[..., 0]
+    energy = cv2.GaussianBlur(np.abs(grey - cv2.GaussianBlur(grey, (0, 0), 1.5)), (0, 0), 3)
+    b = max(2, int(0.04 * min(small.shape[:2])))
+    border = np.zeros(small.shape[:2], bool)
+    border[:b], border[-b:], border[:, :b], border[:, -b:] = True, True, True, True
+    ref = np.median(lab[border], axis=0)
+    colour = np.linalg.norm(lab - ref, axis=2)
+    e_border = float(np.median(energy[border]))
+    tex = np.maximum(energy - e_border, 0)
+    score = colour / (np.percentile(colour, 99) + 1e-6) + tex / (np.percentile(tex, 99) + 1e-6)
+    full = np.ones(small.shape[:2], np.uint8)
+    # the material fills the frame when the border is as textured as the centre
+    fills_frame = e_border >= 0.5 * float(np.percentile(energy[~border], 99)) or np.percentile(score, 99) < 1e-3
+    mask_small = full if fills_frame else np.zeros(small.shape[:2], np.uint8)
+    if not fills_frame:
+        u8 = np.clip(score / score.max() * 255, 0, 255).astype(np.uint8)
+        otsu, _ = cv2.threshold(u8, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        # from Otsu's level upward until a region stands free of the border
+        for level in np.linspace(otsu, max(otsu, float(np.percentile(u8, 97))), 5):
+            binary = cv2.morphologyEx((u8 > level).astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+            n, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=4)
+            # the item lies inside the frame: a region covering much of the border is bench
+            on_border = np.bincount(labels[border], minlength=n) / max(int(border.sum()), 1)
+            areas = stats[:, cv2.CC_STAT_AREA].astype(float)
+            areas[0] = 0
+            areas[on_border > 0.3] = 0
+            if n > 1 and areas.max() > 0:
+                k = int(np.argmax(areas))
+                region = (labels == k).astype(np.uint8)
+                # fill holes: the material's own dark pores are still material
+                contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+                mask_small = np.zeros_like(region)
+                cv2.drawContours(mask_small, contours, -1, 1, -1)
+                break
+    mask = cv2.resize(mask_small, (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+    if card is not None:
+        quad = card.corners
+        centre = quad.mean(axis=0)
+        grown = centre + 1.9 * (quad - centre)
+        card_mask = np.zeros((h, w), np.uint8)
+        cv2.fillConvexPoly(card_mask, np.round(grown).astype(np.int32), 1)
+        mask &= card_mask == 0
+    return mask
+
+
+def _inscribed_square(mask: np.ndarray) -> tuple[int, int, int] | None:
+    """(x0, y0, side) of a large square inside the mask, away from its edge."""
+    dist = cv2.distanceTransform(np.pad(mask.astype(np.uint8), 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    y, x = np.unravel_index(int(np.argmax(dist)), dist.shape)
+    half = int(dist[y, x] / math.sqrt(2) * 0.92)
+    if half < 8:
+        return None
+    return int(x - half), int(y - half), 2 * half
+
+
+def _radial_power(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Radially averaged power spectrum: (frequencies in cycles/px, power)."""
+    n = img.shape[0]
+    x = img - img.mean()
+    win = np.outer(np.hanning(n), np.hanning(n))
+    p = np.abs(np.fft.fftshift(np.fft.fft2(x * win))) ** 2
+    yy, xx = np.indices(p.shape) - n // 2
+    r = np.hypot(yy, xx).astype(int)
+    power = np.bincount(r.ravel(), p.ravel()) / np.maximum(np.bincount(r.ravel()), 1)
+    freqs = np.arange(len(power)) / n
+    return freqs, power
+
+
+def _wavelength(img: np.ndarray) -> float:
+    """Characteristic grain wavelength (px): inverse of the power-weighted mean frequency."""
+    freqs, power = _radial_power(img)
+    band = (freqs >= 3.0 / img.shape[0]) & (freqs <= 0.3)
+    if not band.any() or power[band].sum() <= 0:
+        return float("nan")
+    f = float((freqs[band] * power[band]).sum() / power[band].sum())
+    return 1.0 / f
+
+
+def _coherence(img: np.ndarray) -> float:
+    g = cv2.GaussianBlur(img, (0, 0), 1.0)
+    gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
+    jxx, jyy, jxy = float((gx * gx).mean()), float((gy * gy).mean()), float((gx * gy).mean())
+    tr = jxx + jyy
+    if tr <= 0:
+        return 0.0
+    return math.sqrt((jxx - jyy) ** 2 + 4 * jxy ** 2) / tr
+
+
+def texture_stats(photo: np.ndarray) -> TextureStats | NoMaterial:
+    """The material's texture statistics (RGB uint8 photo of any size)."""
+    return _stats(_work(photo), photo.shape[1])[0]
+
+
+def _smooth_light(patch: np.ndarray, sigma: float) -> np.ndarray:
+    """A wide Gaussian blur, done at reduced size (the light varies slowly)."""
+    k = max(1, int(sigma / 4))
+    small = cv2.resize(patch, (max(4, patch.shape[1] // k), max(4, patch.shape[0] // k)),
+                       interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (0, 0), sigma / k)
+    return cv2.resize(small, (patch.shape[1], patch.shape[0]), interpolation=cv2.INTER_LINEAR)
+
+
+def _stats(work: np.ndarray, photo_width: int) -> tuple[TextureStats | NoMaterial, np.ndarray]:
+    grey_full = cv2.cvtColor(work, cv2.COLOR_RGB2GRAY)
+    card = find_scale_card(grey_full)
+    card = card if card else None
+    mask = material_mask(work, card)
+    sq = _inscribed_square(mask)
+    if sq is None:
+        return NoMaterial("no material region found",
+                          "the material is not visible: fill most of the frame with the material, "
+                          "flat and lit evenly"), mask
+    x0, y0, side = sq
+    patch = grey_full[y0:y0 + side, x0:x0 + side].astype(np.float32)
+    # flatten the light: divide by a wide blur so exposure, gradient and vignetting drop out
+    light = _smooth_light(patch, side / 6) + 1.0
+    patch = patch / light
+    lam = _wavelength(patch)
+    if not np.isfinite(lam):
+        return NoMaterial("no grain found", "the material shows no grain: check focus and light"), mask
+    # normalise the scale: the grain wavelength becomes NORMALISED_WAVELENGTH_PX
+    f = NORMALISED_WAVELENGTH_PX / lam
+    # refine the wavelength once at the normalised scale (less aliasing, same window share)
+    norm = cv2.resize(patch, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+    n = min(ANALYSIS_SIDE_PX, min(norm.shape[:2]))
+    c0 = (norm.shape[0] - n) // 2, (norm.shape[1] - n) // 2
+    norm = norm[c0[0]:c0[0] + n, c0[1]:c0[1] + n]
+    norm = (norm - norm.mean()) / (norm.std() + 1e-6)
+    freqs, power = _radial_power(norm)
+    f0 = 1.0 / NORMALISED_WAVELENGTH_PX
+    spec = np.interp(SPECTRUM_BINS * f0, freqs, power)
+    spec = spec / (spec.sum() + 1e-12)
+    q = np.clip((norm * 40 + 128), 0, 255).astype(np.uint8)
+    hists = []
+    for radius in LBP_RADII:
+        codes = local_binary_pattern(q, LBP_POINTS, radius, method="uniform")
+        h, _ = np.histogram(codes, bins=LBP_POINTS + 2, range=(0, LBP_POINTS + 2))
+        hists.append(h / max(h.sum(), 1))
+    wavelength_mm = lam / card.px_per_mm if card is not None else None
+    lam_frame = 1000.0 * lam / work.shape[1]      # in thousandths of the frame width
+    return (TextureStats(lam_frame, wavelength_mm, _coherence(norm), np.concatenate(hists), spec, float(side),
+                         side / lam), mask)
+
+
+# --- prepare / analyse ------------------------------------------------------------------
+
+def _hist_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Chi-square distance between concatenated histograms (0 same .. 1)."""
+    return float(0.5 * np.sum((a - b) ** 2 / (a + b + 1e-9)) / (len(LBP_RADII)))
+
+
+def _spec_distance(a: np.ndarray, b: np.ndarray) -> float:
+    return float(0.5 * np.abs(a - b).sum())
+
+
+@dataclass(frozen=True)
+class TexturePrepared:
+    log_wavelength_px: float | None       # median over references
+    log_wavelength_mm: float | None       # median over references with a card
+    scale_spread: float                   # allowed |log| difference
+    scale_spread_px: float
+    coherences: tuple[float, ...]
+    coherence_limit: float
+    lbps: tuple[np.ndarray, ...]
+    lbp_limit: float
+    spectra: tuple[np.ndarray, ...]
+    spectrum_limit: float
+    min_wavelengths: float
+    counterfeit_distances: tuple[dict[str, float], ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
+
+
+def _distances(st: TextureStats, coh: tuple[float, ...], lbps: tuple[np.ndarray, ...],
+               specs: tuple[np.ndarray, ...]) -> dict[str, float]:
+    return {"coherence": float(np.median([abs(st.coherence - c) for c in coh])),
+            "lbp": float(np.median([_hist_distance(st.lbp, h) for h in lbps])),
+            "spectrum": float(np.median([_spec_distance(st.spectrum, s) for s in specs]))}
+
+
+def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, ...],
+            tolerances: object = None) -> TexturePrepared:
+    """Texture statistics of every reference; limits from their leave-one-out spread."""
+    stats = [texture_stats(r) for r in references]
+    good = [s for s in stats if s]
+    notes: list[str] = []
+    if len(good) < len(stats):
+        notes.append(f"{len(stats) - len(good)} of {len(stats)} references show no usable material")
+    if not good:
+        return TexturePrepared(None, None, 0.0, 0.0, (), 0.0, (), 0.0, (), 0.0, MIN_WAVELENGTHS,
+                               (), tuple(notes + ["no usable reference: texture cannot be judged"]))
+    coh = tuple(s.coherence for s in good)
+    lbps = tuple(s.lbp for s in good)
+    specs = tuple(s.spectrum for s in good)
+    logs_px = [math.log(s.wavelength_px) for s in good]
+    logs_mm = [math.log(s.wavelength_mm) for s in good if s.wavelength_mm]
+    loo = {"coherence": [], "lbp": [], "spectrum": [], "px": [], "mm": []}
+    for i, s in enumerate(good):
+        others = [j for j in range(len(good)) if j != i]
+        if not others:
+            break
+        d = _distances(s, tuple(coh[j] for j in others), tuple(lbps[j] for j in others),
+                       tuple(specs[j] for j in others))
+        for k, v in d.items():
+            loo[k].append(v)
+        loo["px"].append(abs(logs_px[i] - float(np.median([logs_px[j] for j in others]))))
+    if len(logs_mm) >= 2:
+        for i in range(len(logs_mm)):
+            rest = logs_mm[:i] + logs_mm[i + 1:]
+            loo["mm"].append(abs(logs_mm[i] - float(np.median(rest))))
+
+    def limit(key: str, floor: float) -> float:
+        return SPREAD_FACTOR * max(max(loo[key], default=0.0), floor)
+
+    if len(good) < 3:
+        notes.append("fewer than three usable references: limits rest on the floors")
+    prepared = TexturePrepared(
+        float(np.median(logs_px)), float(np.median(logs_mm)) if logs_mm else None,
+        limit("mm", MIN_LOG_SCALE_SPREAD), max(limit("px", MIN_LOG_SCALE_SPREAD), BENCH_DISTANCE_VARIATION),
+        coh, limit("coherence", MIN_COHERENCE_SPREAD) + PERSPECTIVE_COHERENCE, lbps,
+        limit("lbp", MIN_HIST_SPREAD),
+        specs, limit("spectrum", MIN_HIST_SPREAD), MIN_WAVELENGTHS, (), tuple(notes))
+    fake_d = []
+    for c in counterfeits:
+        s = texture_stats(c)
+        if s:
+            d = _distances(s, coh, lbps, specs)
+            d["log_scale_px"] = abs(math.log(s.wavelength_px) - prepared.log_wavelength_px)
+            fake_d.append(d)
+    blind = [k for k in ("coherence", "lbp")
+             if fake_d and all(d[k] <= getattr(prepared, f"{k}_limit") for d in fake_d)]
+    if blind:
+        notes.append("known counterfeits lie within the limits of: " + ", ".join(blind))
+    from dataclasses import replace
+    return replace(prepared, counterfeit_distances=tuple(fake_d), notes=tuple(notes))
+
+
+def analyse(prepared: TexturePrepared, photo: np.ndarray) -> ZoneAnalysis:
+    """Compare the photo's material texture with the prepared references."""
+    if not prepared.coherences:
+        f = Finding("references", None, "usable references", False,
+                    "The pack's texture references show no usable material: texture not judged")
+        return ZoneAnalysis.inconclusive((f,))
+    work = _work(photo)
+    st, mask = _stats(work, photo.shape[1])
+    if not st:
+        f = Finding("material", None, "material visible", False, st.reason)
+        return ZoneAnalysis.inconclusive((f,), retake=st.retake)
+    small = resolution_finding(st.material_px, MIN_MATERIAL_PX)
+    if small is None and st.wavelengths_across < prepared.min_wavelengths:
+        small = Finding("grain_sizes_across", st.wavelengths_across,
+                        f">= {prepared.min_wavelengths:.0f}", False,
+                        "Material too small in the photo to judge its grain: move closer so it fills the frame")
+    if small is not None:
+        return ZoneAnalysis.inconclusive((small,), retake=small.message)
+    glare = glare_finding(work, mask)
+    if glare is not None:
+        return ZoneAnalysis.inconclusive((glare,), retake=glare.message)
+
+    findings: list[Finding] = []
+    ratios: list[float] = []
+    d = _distances(st, prepared.coherences, prepared.lbps, prepared.spectra)
+    # pattern: scale- and rotation-invariant
+    ok = d["coherence"] <= prepared.coherence_limit
+    ref_coh = float(np.median(prepared.coherences))
+    findings.append(Finding(
+        "grain_direction", float(st.coherence), f"{ref_coh:.2f} +- {prepared.coherence_limit:.2f}", ok,
+        f"Grain directionality {st.coherence:.2f}, like the references' {ref_coh:.2f}" if ok else
+        f"Grain directionality {st.coherence:.2f}, the references' {ref_coh:.2f}: "
+        + ("more elongated, directional grain than the brand's" if st.coherence > ref_coh
+           else "less directional grain than the brand's")))
+    ratios.append(d["coherence"] / prepared.coherence_limit)
+    ok = d["lbp"] <= prepared.lbp_limit
+    findings.append(Finding(
+        "grain_pattern", d["lbp"], f"<= {prepared.lbp_limit:.3f}", ok,
+        "Local grain pattern matches the references" if ok else
+        "Local grain pattern differs from the references (different grain pattern)"))
+    ratios.append(d["lbp"] / prepared.lbp_limit)
+    pattern_fail = any(r > 1.0 for r in ratios)
+    # scale: millimetres with a card, else pixels only (camera distance unknown)
+    scale_verdict = "pass"
+    if st.wavelength_mm is not None and prepared.log_wavelength_mm is not None:
+        diff = math.log(st.wavelength_mm) - prepared.log_wavelength_mm
+        ref_mm = math.exp(prepared.log_wavelength_mm)
+        ok = abs(diff) <= prepared.scale_spread
+        findings.append(Finding(
+            "grain_scale_mm", float(st.wavelength_mm),
+            f"{ref_mm * math.exp(-prepared.scale_spread):.2f}-{ref_mm * math.exp(prepared.scale_spread):.2f} mm", ok,
+            f"Grain size {st.wavelength_mm:.2f} mm (measured with the scale card), like the references" if ok else
+            f"Grain size {st.wavelength_mm:.2f} mm (measured with the scale card), the references' "
+            f"{ref_mm:.2f} mm: {'coarser' if diff > 0 else 'finer'} grain than the brand's"))
+        scale_verdict = "pass" if ok else "fail"
+        ratios.append(abs(diff) / prepared.scale_spread)
+    else:
+        diff = math.log(st.wavelength_px) - (prepared.log_wavelength_px or 0.0)
+        ok = abs(diff) <= prepared.scale_spread_px
+        ref_px = math.exp(prepared.log_wavelength_px or 0.0)
+        findings.append(Finding(
+            "grain_scale_px", float(st.wavelength_px),
+            f"{ref_px * math.exp(-prepared.scale_spread_px):.1f}-{ref_px * math.exp(prepared.scale_spread_px):.1f}"
+            " per mille of the frame width (no scale card)", ok,
+            f"Grain size could not be checked in millimetres (no scale card); relative to the frame it is "
+            f"{st.wavelength_px:.1f} per mille of its width, like the references' {ref_px:.1f}" if ok else
+            f"Grain looks {'coarser' if diff > 0 else 'finer'} than the references relative to the frame "
+            f"({st.wavelength_px:.1f} against {ref_px:.1f} per mille of its width), but without a scale card "
+            "a different camera distance could explain it"))
+        scale_verdict = "pass" if ok else "unknown"
+    worst = max(ratios)
+    score = float(np.clip(1.0 - 0.5 * worst, 0.0, 1.0)) if worst <= 1.0 else float(0.5 * math.exp(-(worst - 1.0)))
+    if pattern_fail or scale_verdict == "fail":
+        return ZoneAnalysis(Status.FAIL, min(score, 0.49), tuple(findings))
+    if scale_verdict == "unknown":
+        return ZoneAnalysis.inconclusive(
+            tuple(findings), retake="grain size differs from the references: lay the 20 mm scale card "
+            "flat beside the material so the grain can be measured")
+    return ZoneAnalysis(Status.PASS, max(score, 0.5), tuple(findings))
