@@ -27,6 +27,7 @@ test: setup
 
 bench: setup
 	$(PY) tools/bench_library.py
+	$(PY) tools/bench_vision.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

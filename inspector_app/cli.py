@@ -20,6 +20,7 @@ from reference_library.source import open_pack_source
 from reference_library.store import StoreError
 from reference_library.validation import Progress, validate_pack
 
+from .services.inspection import InspectionError, InspectionResult, InspectionService, InspectRequest
 from .workstation import Workstation, demo_pack_dirs
 
 EXIT_OK, EXIT_INVALID = 0, 2
@@ -53,7 +54,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", type=Path)
     p = lib.add_parser("import-demo", help="import the bundled demo packs (fictional brands)")
     p.add_argument("--if-empty", action="store_true", help="only when the library holds no brand yet")
+
+    p = commands.add_parser("inspect", help="judge an item's zone photos against the brand's current pack")
+    p.add_argument("--brand", required=True)
+    p.add_argument("--model", required=True)
+    p.add_argument("--photo", action="append", required=True, metavar="ZONE=PATH", type=_zone_photo,
+                   help="a zone's photo; repeat for every zone")
+    p.add_argument("--json", dest="json_out", type=Path, metavar="OUT", help="write the result as JSON")
+    p.add_argument("--case", dest="case_ref", metavar="CASE",
+                   help="the item's case number: its serial is remembered, and a serial seen on another "
+                        "case is a clone alert")
     return parser
+
+
+def _zone_photo(text: str) -> tuple[str, Path]:
+    zone, sep, path = text.partition("=")
+    if not sep or not zone or not path:
+        raise argparse.ArgumentTypeError(f"expected ZONE=PATH, got {text!r}")
+    return zone, Path(path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,11 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .app import run_gui  # Qt is imported only when a window is wanted
         return run_gui(seed_demo=args.demo)
     try:
-        return _run_library(args)
+        return _run_inspect(args) if args.command == "inspect" else _run_library(args)
     except PackError as exc:
         print(exc.describe(), file=sys.stderr)
         return EXIT_INVALID
-    except (UsageError, NotInLibrary, StoreError) as exc:
+    except (UsageError, NotInLibrary, StoreError, InspectionError) as exc:
         print(f"inspector-app: {exc}", file=sys.stderr)
         return EXIT_INVALID
 
@@ -98,6 +116,39 @@ def _run_library(args: argparse.Namespace) -> int:
     finally:
         ws.close()
     return EXIT_OK
+
+
+def _run_inspect(args: argparse.Namespace) -> int:
+    photos = dict(args.photo)
+    if len(photos) != len(args.photo):
+        raise UsageError("a zone is given more than one --photo")
+    ws = Workstation.open()
+    try:
+        result = ws.inspection().inspect(InspectRequest(args.brand, args.model, photos, args.case_ref))
+    finally:
+        ws.close()
+    if args.json_out:
+        _write_atomically(args.json_out, json.dumps(result.as_json(), indent=2) + "\n")
+    print(_inspection_text(result))
+    return EXIT_OK
+
+
+def _inspection_text(result: InspectionResult) -> str:
+    lines = [f"{result.brand} {result.model}: suggested {result.verdict.value} "
+             f"({result.timings_ms['total']:.0f} ms, pack {result.pack.label})"]
+    for z in result.zones:
+        a = z.analysis
+        why = a.retake or next((f.message for f in a.findings if not f.passed), "")
+        crit = " (critical)" if z.zone.critical else ""
+        lines.append(f"  {z.zone.id:<22} {a.status.value:<12}{crit}  {why}".rstrip())
+    return "\n".join(lines)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 def _import(ws: Workstation, path: Path, *, force: bool = False) -> ImportResult:

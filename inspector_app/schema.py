@@ -2,5 +2,6 @@
 
 from reference_library import db as _library_tables  # noqa: F401  (registers the tables)
 from reference_library.db import Base
+from reports import serials as _serial_tables  # noqa: F401
 
 metadata = Base.metadata

@@ -12,9 +12,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from reference_library.prepared import PreparedZones
 from reference_library.store import ContentStore
 
 from .database import open_database
+from .services.inspection import InspectionService
 from .settings import Settings
 
 #: The bundled demo library (fictional brands), beside the packages in the source tree.
@@ -35,6 +37,11 @@ class Workstation:
         settings.home.mkdir(parents=True, exist_ok=True)
         engine, factory = open_database(settings.database_url)
         return cls(settings, engine, factory, ContentStore(settings.store_dir))
+
+    def inspection(self) -> InspectionService:
+        """The inspection use case, with references prepared once and cached in the data home."""
+        prepared = PreparedZones(self.store, self.settings.home / "cache" / "prepared")
+        return InspectionService(self.session_factory, self.store, prepared)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -15,7 +15,7 @@ from packaging.version import Version
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from .db import Brand, CurrentPack, ItemModel, Pack, Zone
+from .db import Brand, CurrentPack, ItemModel, Pack, PackFileRow, Zone
 
 
 class NotInLibrary(LookupError):
@@ -143,3 +143,14 @@ def _summarise(pack: Pack, current: bool) -> PackSummary:
     checks = tuple(CheckSummary(c.slug, c.text, c.critical, c.zone_slug) for c in pack.checks)
     return PackSummary(pack.brand.slug, pack.brand_name, pack.version, pack.revision, pack.publisher,
                        pack.digest, pack.imported_at, current, models, checks)
+
+
+def pack_file_sha(session: Session, pack: PackSummary, path: str) -> str:
+    """Content hash of one file of an imported pack (a key, an image) by its pack path."""
+    sha = session.scalar(
+        select(PackFileRow.sha256).join(Pack, PackFileRow.pack_id == Pack.id).join(Brand)
+        .where(Brand.slug == pack.brand, Pack.version == pack.version, Pack.revision == pack.revision,
+               PackFileRow.path == path))
+    if sha is None:
+        raise NotInLibrary(f"pack {pack.brand} {pack.label} has no file {path}")
+    return sha

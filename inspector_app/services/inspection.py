@@ -1,0 +1,201 @@
+"""Inspecting an item: its zone photos against the brand's current pack.
+
+The use case behind ``inspector-app inspect`` (and, later, the bench's
+capture screen): check the request against the library, read and store every
+photo, judge each zone with the engine, add the bench-wide clone check for
+serial codes, and suggest a verdict by the documented rule. Nothing here
+decides for the inspector; it returns plain frozen data.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from sqlalchemy.orm import Session, sessionmaker
+
+from reference_library.catalog import NotInLibrary, PackSummary, ZoneSummary, get_pack, pack_file_sha
+from reference_library.prepared import PreparedZones
+from reference_library.store import ContentStore
+from reports.serials import record_sighting, sightings_elsewhere
+from reports.verdict import Verdict, suggest_verdict
+from vision.engine import PreparedZone, analyse_zone
+from vision.findings import Finding, Status, ZoneAnalysis
+from vision.image_io import ImageError, decode_for_analysis
+from vision.zone import ALGORITHM_VERSION
+
+#: A photo file larger than this is refused before it is read.
+MAX_PHOTO_BYTES = 80 * 1024**2
+
+
+class InspectionError(ValueError):
+    """The request cannot be inspected; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class InspectRequest:
+    brand: str
+    model: str
+    photos: Mapping[str, Path]       # zone id -> photo file
+    case_ref: str | None = None      # the item's case, for clone checks across items
+
+
+@dataclass(frozen=True)
+class StoredEvidence:
+    name: str
+    caption: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ZoneOutcome:
+    zone: ZoneSummary
+    analysis: ZoneAnalysis
+    photo_sha256: str | None
+    evidence: tuple[StoredEvidence, ...]
+    decode_ms: float
+    analysis_ms: float
+
+    def as_json(self) -> dict[str, Any]:
+        a = self.analysis
+        return {
+            "zone": self.zone.id, "kind": self.zone.kind, "critical": self.zone.critical,
+            "status": a.status.value, "score": round(a.score, 4),
+            "findings": [f.as_json() for f in a.findings],
+            "retake": a.retake, "photo_sha256": self.photo_sha256,
+            "measurements": dict(a.measurements),
+            "evidence": [{"name": e.name, "caption": e.caption, "sha256": e.sha256} for e in self.evidence],
+            "timings_ms": {"decode": round(self.decode_ms, 1), "analysis": round(self.analysis_ms, 1)},
+        }
+
+
+@dataclass(frozen=True)
+class InspectionResult:
+    brand: str
+    model: str
+    pack: PackSummary
+    verdict: Verdict
+    zones: tuple[ZoneOutcome, ...]
+    case_ref: str | None
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The documented ``inspect --json`` shape (DESIGN.md), plus what a replay needs."""
+        return {
+            "brand": self.brand, "model": self.model, "suggested_verdict": self.verdict.value,
+            "zones": [z.as_json() for z in self.zones],
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "case": self.case_ref,
+            "judged_against": {
+                "pack_version": self.pack.version, "pack_revision": self.pack.revision,
+                "pack_digest": self.pack.digest, "algorithm_version": ALGORITHM_VERSION,
+                "references": {z.zone.id: [r.sha256 for r in z.zone.references] for z in self.zones},
+            },
+        }
+
+
+class InspectionService:
+    def __init__(self, session_factory: sessionmaker[Session], store: ContentStore, prepared: PreparedZones):
+        self._session_factory = session_factory
+        self._store = store
+        self._prepared = prepared
+
+    def inspect(self, request: InspectRequest) -> InspectionResult:
+        started = time.perf_counter()
+        pack, zones = self._zones_for(request)
+        photos = {zid: self._read_photo(zid, path) for zid, path in request.photos.items()}
+        outcomes: list[ZoneOutcome] = []
+        for zone in zones:
+            if zone.id not in photos:
+                missing = Finding("photo", None, "a photo of the zone", False, "No photo of this zone was taken")
+                outcomes.append(ZoneOutcome(zone, ZoneAnalysis.inconclusive((missing,), retake=missing.message),
+                                            None, (), 0.0, 0.0))
+                continue
+            rgb, sha, decode_ms = photos[zone.id]
+            t = time.perf_counter()
+            analysis = analyse_zone(self.prepared_zone(pack, zone), rgb)
+            if zone.kind == "code" and "serial" in analysis.measurements and analysis.status is not Status.INCONCLUSIVE:
+                analysis = self._clone_check(request, analysis)
+            analysis_ms = (time.perf_counter() - t) * 1000
+            outcomes.append(ZoneOutcome(zone, analysis, sha, self._store_evidence(analysis), decode_ms, analysis_ms))
+        verdict = suggest_verdict((o.zone.critical, o.analysis.status) for o in outcomes)
+        timings = {"total": (time.perf_counter() - started) * 1000,
+                   "decode": sum(o.decode_ms for o in outcomes), "analysis": sum(o.analysis_ms for o in outcomes)}
+        return InspectionResult(request.brand, request.model, pack, verdict, tuple(outcomes), request.case_ref,
+                                timings)
+
+    def prepared_zone(self, pack: PackSummary, zone: ZoneSummary) -> PreparedZone:
+        """The zone's references made ready for the engine (cached)."""
+        return self._prepared.get(zone, self._public_key(pack, zone))
+
+    def _zones_for(self, request: InspectRequest) -> tuple[PackSummary, tuple[ZoneSummary, ...]]:
+        try:
+            with self._session_factory() as session:
+                pack = get_pack(session, request.brand)
+        except NotInLibrary as exc:
+            raise InspectionError(str(exc)) from None
+        model = next((m for m in pack.models if m.id == request.model), None)
+        if model is None:
+            raise InspectionError(f"brand '{request.brand}' has no model '{request.model}' "
+                                  f"(models: {', '.join(m.id for m in pack.models)})")
+        known = {z.id for z in model.zones}
+        unknown = sorted(set(request.photos) - known)
+        if unknown:
+            raise InspectionError(f"model '{model.id}' has no zone '{unknown[0]}' (zones: {', '.join(sorted(known))})")
+        missing = [z.id for z in model.zones if z.critical and z.id not in request.photos]
+        if missing:
+            raise InspectionError(f"no photo for the critical zone '{missing[0]}': give --photo {missing[0]}=PATH")
+        return pack, model.zones
+
+    def _read_photo(self, zone_id: str, path: Path) -> tuple[np.ndarray, str, float]:
+        t = time.perf_counter()
+        try:
+            if path.stat().st_size > MAX_PHOTO_BYTES:
+                raise InspectionError(f"photo for zone '{zone_id}' ({path}) is over {MAX_PHOTO_BYTES // 1024**2} MB")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InspectionError(f"cannot read the photo for zone '{zone_id}' ({path}): {exc.strerror}") from None
+        try:
+            rgb = decode_for_analysis(data)
+        except ImageError as exc:
+            raise InspectionError(f"photo for zone '{zone_id}' ({path}) is unusable: {exc}") from None
+        decode_ms = (time.perf_counter() - t) * 1000
+        sha, _ = self._store.put(data)  # the captured photo is kept, whatever the verdict
+        return rgb, sha, decode_ms
+
+    def _public_key(self, pack: PackSummary, zone: ZoneSummary) -> bytes | None:
+        path = zone.tolerances.get("public_key")
+        if not path:
+            return None
+        with self._session_factory() as session:
+            return self._store.read(pack_file_sha(session, pack, path))
+
+    def _clone_check(self, request: InspectRequest, analysis: ZoneAnalysis) -> ZoneAnalysis:
+        serial = str(analysis.measurements["serial"])
+        with self._session_factory.begin() as session:
+            earlier = sightings_elsewhere(session, request.brand, serial, request.case_ref)
+            if request.case_ref is not None:
+                record_sighting(session, request.brand, serial, request.case_ref)
+        if not earlier:
+            finding = Finding("serial_unique", serial, "not seen on another item", True,
+                              "This serial has not been seen on any other item at this bench")
+            return replace(analysis, findings=(*analysis.findings, finding))
+        first = earlier[0]
+        finding = Finding("serial_unique", serial, "not seen on another item", False,
+                          f"Possible clone: serial {serial} was already seen on case {first.case_ref} "
+                          f"({first.seen_at:%Y-%m-%d})" + (f" and {len(earlier) - 1} more" if len(earlier) > 1 else ""))
+        return replace(analysis, status=Status.FAIL, score=0.0, findings=(*analysis.findings, finding))
+
+    def _store_evidence(self, analysis: ZoneAnalysis) -> tuple[StoredEvidence, ...]:
+        stored = []
+        for ev in analysis.evidence:
+            ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(ev.image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88])
+            if ok:
+                sha, _ = self._store.put(jpeg.tobytes())
+                stored.append(StoredEvidence(ev.name, ev.caption, sha))
+        return tuple(stored)

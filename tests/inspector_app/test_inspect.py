@@ -1,0 +1,127 @@
+"""``inspector-app inspect`` on the demo library: the JSON contract, clones, and refusals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from inspector_app.cli import main
+from inspector_app.settings import Settings
+from inspector_app.workstation import RESOURCES_DIR, Workstation
+
+DEMO = RESOURCES_DIR / "demo"
+TRUTH = json.loads((DEMO / "samples" / "ground_truth.json").read_text())
+
+
+def item(item_id: str) -> dict:  # type: ignore[type-arg]
+    return next(i for i in TRUTH["items"] if i["id"] == item_id)
+
+
+def photo_args(it: dict) -> list[str]:  # type: ignore[type-arg]
+    return [a for z in it["zones"] for a in ("--photo", f"{z['zone']}={DEMO / z['photo']}")]
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One data home with the demo library imported (references prepared once for the module)."""
+    home = tmp_path_factory.mktemp("inspect-home")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("INSPECTOR_HOME", str(home))
+    mp.delenv("INSPECTOR_DB_URL", raising=False)
+    assert main(["library", "import-demo"]) == 0
+    yield home
+    mp.undo()
+
+
+@pytest.fixture
+def env(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("INSPECTOR_HOME", str(home))
+    monkeypatch.delenv("INSPECTOR_DB_URL", raising=False)
+    return home
+
+
+def inspect(capsys: pytest.CaptureFixture[str], it: dict, out: Path | None, *extra: str) -> tuple[int, str, str]:  # type: ignore[type-arg]
+    args = ["inspect", "--brand", it["brand"], "--model", it["model"], *photo_args(it), *extra]
+    if out is not None:
+        args += ["--json", str(out)]
+    code = main(args)
+    o, e = capsys.readouterr()
+    return code, o, e
+
+
+def test_json_has_the_documented_shape(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    it = item("maison-aurel/a01")
+    code, out, _ = inspect(capsys, it, tmp_path / "r.json", "--case", "shape-test")
+    assert code == 0 and out.startswith("maison-aurel city-tote: suggested ")
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert result["brand"] == "maison-aurel" and result["model"] == "city-tote"
+    assert result["suggested_verdict"] in {"PASS", "FAIL", "INCONCLUSIVE"}
+    assert isinstance(result["timings_ms"]["total"], float)
+    assert [z["zone"] for z in result["zones"]] == [z["zone"] for z in it["zones"]]
+    store = Workstation.open(Settings.from_environment()).store
+    for zone in result["zones"]:
+        assert zone["status"] in {"pass", "fail", "inconclusive"} and 0.0 <= zone["score"] <= 1.0
+        assert zone["kind"] in {"logo", "stitching", "hardware", "code", "texture"}
+        assert zone["findings"], zone
+        for f in zone["findings"]:
+            assert set(f) == {"metric", "value", "expected", "passed", "message"} and f["message"]
+        assert zone["photo_sha256"] in store
+        for ev in zone["evidence"]:
+            assert ev["sha256"] in store
+    assert result["judged_against"]["pack_version"] == "2026.11.0"
+
+
+def test_cloned_serial_is_caught_across_cases(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clone = next(i for i in TRUTH["items"] if any(z["tell"] == "clone" for z in i["zones"]))
+    zone = next(z for z in clone["zones"] if z["tell"] == "clone")
+    original = item(zone["clone_of"])
+    assert inspect(capsys, original, None, "--case", original["id"])[0] == 0
+    code, out, _ = inspect(capsys, original, None, "--case", original["id"])  # same case again: no alert
+    assert "Possible clone" not in out
+    code, out, _ = inspect(capsys, clone, None, "--case", clone["id"])
+    assert code == 0 and "suggested FAIL" in out
+    assert f"Possible clone: serial {zone['serial']} was already seen on case {original['id']}" in out
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda a: [x.replace("maison-aurel", "nobody") if x == "maison-aurel" else x for x in a],
+     "brand 'nobody' is not in the library"),
+    (lambda a: [x.replace("city-tote", "weekender") if x == "city-tote" else x for x in a],
+     "brand 'maison-aurel' has no model 'weekender' (models: city-tote)"),
+    (lambda a: a + ["--photo", "strap=/dev/null"], "model 'city-tote' has no zone 'strap'"),
+    (lambda a: [x for i, x in enumerate(a) if "front-logo=" not in x and "front-logo=" not in (a + [""])[i + 1]],
+     "no photo for the critical zone 'front-logo'"),
+])
+def test_bad_requests_exit_2_with_one_line(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           change, message: str) -> None:  # type: ignore[no-untyped-def]
+    it = item("maison-aurel/a01")
+    args = change(["inspect", "--brand", "maison-aurel", "--model", "city-tote", *photo_args(it)])
+    code = main([*args, "--json", str(tmp_path / "r.json")])
+    _, err = capsys.readouterr()
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"this is not a photo", "is unusable: not a readable image"),
+    (None, "cannot read the photo"),
+])
+def test_unreadable_photo(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None,
+                          message: str) -> None:
+    it = item("maison-aurel/a01")
+    bad = tmp_path / "logo.jpg"
+    if content is not None:
+        bad.write_bytes(content)
+    args = [a if not a.startswith("front-logo=") else f"front-logo={bad}" for a in photo_args(it)]
+    code = main(["inspect", "--brand", "maison-aurel", "--model", "city-tote", *args, "--json", str(tmp_path / "r.json")])
+    _, err = capsys.readouterr()
+    assert code == 2 and "front-logo" in err and message in err
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_malformed_photo_argument(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["inspect", "--brand", "b", "--model", "m", "--photo", "no-equals-sign"])
+    assert exit_info.value.code == 2 and "expected ZONE=PATH" in capsys.readouterr().err

@@ -1,0 +1,188 @@
+"""Benchmark of the vision engine: accuracy against ground truth, and speed.
+
+    .venv/bin/python tools/bench_vision.py [--set resources/demo] [--set DIR ...] [--timing-megapixels 12]
+
+For each sample set (a directory with ``packs/`` and ``samples/ground_truth.json``,
+as written by ``python -m tools.demogen``) the packs are imported into a fresh
+data home and every item is inspected through the same service as
+``inspector-app inspect``, in ground-truth order with its item id as case, so
+cloned serials are caught as at a real bench. Printed:
+
+- items: counterfeits that FAIL, authentic items that PASS, items with a bad
+  photo that come out INCONCLUSIVE, and every miss by name;
+- zones, per kind: counterfeit zones failed, authentic zones passed, bad
+  photos made inconclusive;
+- timing on one core: every demo photo upscaled to the given megapixels and
+  re-encoded as JPEG (sharpness is then the upscale's, the pixel count is
+  real), time per zone (decode at analysis size + analysis) against the time
+  to decode the same file at full resolution, and per item;
+- alignment on photographs nobody here made: graf1 -> graf3 against the
+  ground-truth homography, and box.png found in box_in_scene.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from inspector_app.services.inspection import InspectRequest
+from inspector_app.settings import Settings
+from inspector_app.workstation import RESOURCES_DIR, Workstation
+from reference_library.catalog import get_pack
+from reference_library.importer import import_pack
+from vision.align import align, extract_features, normalise_grey
+from vision.engine import analyse_zone
+from vision.image_io import decode_for_analysis
+
+SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "opencv-samples"
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({100 * part / whole:.1f}%)" if whole else "0/0"
+
+
+def accuracy(sample_set: Path, ws: Workstation) -> list[dict]:  # type: ignore[type-arg]
+    truth = json.loads((sample_set / "samples" / "ground_truth.json").read_text())
+    for pack in sorted((sample_set / "packs").iterdir()):
+        import_pack(pack, session_factory=ws.session_factory, store=ws.store)
+    service = ws.inspection()
+    rows = []
+    for it in truth["items"]:
+        photos = {z["zone"]: sample_set / z["photo"] for z in it["zones"]}
+        result = service.inspect(InspectRequest(it["brand"], it["model"], photos, case_ref=it["id"]))
+        rows.append({"item": it, "result": result})
+    return rows
+
+
+def report_accuracy(name: str, rows: list[dict]) -> None:  # type: ignore[type-arg]
+    print(f"\n== accuracy: {name} ({len(rows)} items)")
+    fakes = [r for r in rows if r["item"]["truth"] == "counterfeit"]
+    fakes_expected_fail = [r for r in fakes if r["item"]["expected_verdict"] == "FAIL"]
+    clean_authentic = [r for r in rows if r["item"]["truth"] == "authentic" and r["item"]["expected_verdict"] == "PASS"]
+    bad_photo = [r for r in rows if r["item"]["truth"] == "authentic" and r["item"]["expected_verdict"] == "INCONCLUSIVE"]
+    v = lambda r: r["result"].verdict.value  # noqa: E731
+    print(f"  counterfeit items FAIL           {pct(sum(v(r) == 'FAIL' for r in fakes_expected_fail), len(fakes_expected_fail))}"
+          f"   (all counterfeits, incl. non-critical tells: {pct(sum(v(r) == 'FAIL' for r in fakes), len(fakes))};"
+          f" wrongly PASS: {sum(v(r) == 'PASS' for r in fakes)})")
+    print(f"  authentic items PASS             {pct(sum(v(r) == 'PASS' for r in clean_authentic), len(clean_authentic))}"
+          f"   (wrongly FAIL: {sum(v(r) == 'FAIL' for r in clean_authentic)})")
+    print(f"  authentic, bad photo INCONCLUSIVE {pct(sum(v(r) == 'INCONCLUSIVE' for r in bad_photo), len(bad_photo))}")
+    print(f"  inconclusive share, all items    {pct(sum(v(r) == 'INCONCLUSIVE' for r in rows), len(rows))}")
+    for r in rows:
+        if v(r) != r["item"]["expected_verdict"]:
+            print(f"    miss {r['item']['id']}: expected {r['item']['expected_verdict']}, got {v(r)}")
+
+    print("  per zone kind:            counterfeit zones fail | authentic zones pass | bad photos inconclusive")
+    by_kind: dict[str, Counter] = defaultdict(Counter)  # type: ignore[type-arg]
+    misses: list[str] = []
+    for r in rows:
+        outcome = {o.zone.id: o for o in r["result"].zones}
+        for z in r["item"]["zones"]:
+            got = outcome[z["zone"]].analysis.status.value
+            group = "defect" if z["defect"] else ("fake" if z["truth"] == "counterfeit" else "real")
+            want = {"defect": "inconclusive", "fake": "fail", "real": "pass"}[group]
+            by_kind[z["kind"]][group] += 1
+            by_kind[z["kind"]][group + "_ok"] += got == want
+            if got != want:
+                a = outcome[z["zone"]].analysis
+                why = a.retake or next((f.message for f in a.findings if not f.passed), "")
+                misses.append(f"    {r['item']['id']}/{z['zone']} ({z['tell'] or z['defect'] or 'authentic'}): "
+                              f"expected {want}, got {got}. {why}")
+    for kind, c in sorted(by_kind.items()):
+        print(f"    {kind:<10} {pct(c['fake_ok'], c['fake']):>24} | {pct(c['real_ok'], c['real']):>20} | "
+              f"{pct(c['defect_ok'], c['defect']):>14}")
+    for line in misses:
+        print(line)
+
+
+def timing(sample_set: Path, ws: Workstation, megapixels: float) -> None:
+    cv2.setNumThreads(1)
+    truth = json.loads((sample_set / "samples" / "ground_truth.json").read_text())
+    service = ws.inspection()
+    per_kind: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    per_item: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for it in truth["items"]:
+            item_ms = 0.0
+            with ws.session_factory() as session:
+                pack = get_pack(session, it["brand"])
+            zones = {z.id: z for m in pack.models for z in m.zones}
+            for z in it["zones"]:
+                rgb = cv2.imread(str(sample_set / z["photo"]))
+                scale = (megapixels * 1e6 / (rgb.shape[0] * rgb.shape[1])) ** 0.5
+                big = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+                data = cv2.imencode(".jpg", big, [cv2.IMWRITE_JPEG_QUALITY, 92])[1].tobytes()
+                prepared = service.prepared_zone(pack, zones[z["zone"]])
+                t = time.perf_counter()
+                cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+                full_decode = (time.perf_counter() - t) * 1000
+                t = time.perf_counter()
+                analyse_zone(prepared, decode_for_analysis(data))
+                zone_ms = (time.perf_counter() - t) * 1000
+                per_kind[z["kind"]].append((zone_ms, full_decode))
+                item_ms += zone_ms
+            per_item.append(item_ms)
+    print(f"\n== timing on one core, photos of {megapixels:.0f} megapixels (JPEG q92)")
+    print("  kind        zone ms (median / max)   full decode ms (median)   ratio (median / max)")
+    for kind, values in sorted(per_kind.items()):
+        zone = [v[0] for v in values]
+        ratio = [v[0] / v[1] for v in values]
+        print(f"  {kind:<10} {statistics.median(zone):8.0f} / {max(zone):6.0f}   {statistics.median(v[1] for v in values):14.0f}"
+              f"             {statistics.median(ratio):5.2f} / {max(ratio):5.2f}")
+    print(f"  whole item (5 zones): median {statistics.median(per_item):.0f} ms, max {max(per_item):.0f} ms")
+
+
+def real_photo_alignment() -> None:
+    print("\n== alignment on real photographs")
+    g1, g3 = cv2.imread(str(SAMPLES / "graf1.png")), cv2.imread(str(SAMPLES / "graf3.png"))
+    node = ET.parse(SAMPLES / "H1to3p.xml").getroot().find("H13/data")
+    truth = np.array(node.text.split(), float).reshape(3, 3)  # type: ignore[union-attr]
+    h, w = g1.shape[:2]
+    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2)
+    for method in ("orb", "sift"):
+        t = time.perf_counter()
+        a = align(extract_features(normalise_grey(g1), method=method), extract_features(normalise_grey(g3), method=method))
+        ms = (time.perf_counter() - t) * 1000
+        if a:
+            err = np.linalg.norm(cv2.perspectiveTransform(corners, a.homography) - cv2.perspectiveTransform(corners, truth),
+                                 axis=2).ravel()
+            print(f"  graf1->graf3 {method}: mean corner error {err.mean():.2f} px (max {err.max():.2f}), "
+                  f"{a.inliers} inliers, {ms:.0f} ms")
+        else:
+            print(f"  graf1->graf3 {method}: failed ({a.reason})")
+    box, scene = cv2.imread(str(SAMPLES / "box.png")), cv2.imread(str(SAMPLES / "box_in_scene.png"))
+    a = align(extract_features(normalise_grey(box)), extract_features(normalise_grey(scene)))
+    print(f"  box in box_in_scene (orb): {'found, ' + str(a.inliers) + ' inliers, ' + format(a.reprojection_px, '.2f') + ' px' if a else 'not found: ' + a.reason}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", dest="sets", type=Path, action="append",
+                        help="sample set directory (default: the bundled demo)")
+    parser.add_argument("--timing-megapixels", type=float, default=12.0)
+    parser.add_argument("--no-timing", action="store_true")
+    args = parser.parse_args()
+    sets = args.sets or [RESOURCES_DIR / "demo"]
+    for sample_set in sets:
+        with tempfile.TemporaryDirectory() as tmp:
+            ws = Workstation.open(Settings(home=Path(tmp), database_url=f"sqlite:///{tmp}/db.sqlite3"))
+            try:
+                report_accuracy(str(sample_set), accuracy(sample_set, ws))
+                if not args.no_timing and sample_set == sets[0]:
+                    timing(sample_set, ws, args.timing_megapixels)
+            finally:
+                ws.close()
+    real_photo_alignment()
+
+
+if __name__ == "__main__":
+    main()
