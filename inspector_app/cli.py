@@ -20,6 +20,7 @@ from reference_library.source import open_pack_source
 from reference_library.store import StoreError
 from reference_library.validation import Progress, validate_pack
 
+from .services.library import DemoSeedRequest, LibraryService
 from .services.inspection import InspectionError, InspectionResult, InspectionService, InspectRequest
 from .workstation import Workstation, demo_pack_dirs
 
@@ -160,15 +161,19 @@ def _import(ws: Workstation, path: Path, *, force: bool = False) -> ImportResult
 
 
 def _import_demo(ws: Workstation, *, only_if_empty: bool) -> None:
-    if only_if_empty:
-        with ws.session_factory() as session:
-            if list_library(session):
-                return
-    dirs = demo_pack_dirs()
+    dirs = tuple(demo_pack_dirs())
     if not dirs:
         raise UsageError("the bundled demo library is missing (resources/demo/packs)")
-    for pack_dir in dirs:
-        _print_import(_import(ws, pack_dir))
+    if only_if_empty:
+        service = LibraryService(ws.session_factory, ws.store)
+        try:
+            results = service.seed_demo(DemoSeedRequest(dirs), progress=_terminal_progress())
+        finally:
+            _clear_progress()
+    else:
+        results = [_import(ws, pack_dir) for pack_dir in dirs]
+    for result in results:
+        _print_import(result)
 
 
 def _print_import(r: ImportResult) -> None:

@@ -19,7 +19,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from vision.engine import PreparedZone, prepare_zone
+from vision.engine import WORK_LONG_SIDE, PreparedZone, prepare_zone
 from vision.image_io import decode_for_analysis
 from vision.zone import ALGORITHM_VERSION, Tolerances
 
@@ -49,8 +49,9 @@ class PreparedZones:
         return prepared
 
     def _prepare(self, zone: ZoneSummary, public_key_pem: bytes | None, key: str) -> PreparedZone:
-        refs = tuple(decode_for_analysis(self._store.read(r.sha256)) for r in zone.references)
-        fakes = tuple(decode_for_analysis(self._store.read(r.sha256)) for r in zone.counterfeits)
+        size = WORK_LONG_SIDE[zone.kind]
+        refs = tuple(decode_for_analysis(self._store.read(r.sha256), min_long_side=size) for r in zone.references)
+        fakes = tuple(decode_for_analysis(self._store.read(r.sha256), min_long_side=size) for r in zone.counterfeits)
         prepared = prepare_zone(zone.kind, refs, fakes, Tolerances.from_mapping(zone.tolerances, public_key_pem))
         self._save(key, prepared)
         return prepared

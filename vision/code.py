@@ -21,6 +21,10 @@ from .serial_code import load_public_key, parse_payload, pattern_matches, read_q
 from .zone import Tolerances
 
 
+#: QR modules must stay several pixels wide: codes are read at up to this long side first.
+WORK_LONG_SIDE = 1600
+
+
 @dataclass(frozen=True)
 class PreparedCode:
     pattern: str | None
@@ -39,7 +43,7 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
 
 
 def analyse(prepared: PreparedCode, photo: np.ndarray) -> ZoneAnalysis:
-    work = to_working_resolution(photo, 1600)
+    work = to_working_resolution(photo, WORK_LONG_SIDE)
     read = read_qr(work)
     if read is not None:
         read = (read[0], read[1] * (photo.shape[1] / work.shape[1]))

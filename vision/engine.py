@@ -13,13 +13,20 @@ from typing import Any
 
 import numpy as np
 
-from . import code, hardware, logo, stitching, texture
+from . import code, hardware, logo, shape_compare, stitching, texture
 from .findings import Finding, ZoneAnalysis
 from .quality import GateBaseline, assess_photo, baseline_from_references
 from .zone import ALGORITHM_VERSION, Tolerances
 
 ANALYSERS: dict[str, ModuleType] = {
     "logo": logo, "stitching": stitching, "hardware": hardware, "code": code, "texture": texture,
+}
+
+
+#: The long side each analyser works at: photos need not be decoded any larger.
+WORK_LONG_SIDE: dict[str, int] = {
+    "logo": shape_compare.WORK_LONG_SIDE, "hardware": shape_compare.WORK_LONG_SIDE,
+    "stitching": stitching.WORK_LONG_SIDE, "code": code.WORK_LONG_SIDE, "texture": texture.WORK_LONG_SIDE,
 }
 
 

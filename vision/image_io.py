@@ -110,10 +110,11 @@ def decode_image(
 def decode_for_analysis(data: bytes, *, min_long_side: int = 1600,
                         max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
     """Decode no larger than the analysis needs: the largest JPEG reduction that
-    still leaves the long side at least ``min_long_side`` (a 12-megapixel photo
-    decodes at half size in a fraction of the time)."""
+    leaves the long side within 10 % of ``min_long_side`` or above (a
+    12-megapixel photo for a 1024-pixel analysis decodes at a quarter size,
+    in half the time of a full decode)."""
     info = probe_image(data, max_pixels=max_pixels)
     reduce = 1
-    while reduce < 8 and max(info.width, info.height) // (reduce * 2) >= min_long_side:
+    while reduce < 8 and max(info.width, info.height) // (reduce * 2) >= 0.9 * min_long_side:
         reduce *= 2
     return decode_image(data, max_pixels=max_pixels, reduce=reduce)

@@ -87,10 +87,13 @@ def to_working_resolution(rgb: np.ndarray, long_side: int = WORKING_LONG_SIDE) -
     if scale >= 1.0:
         return rgb
     size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
-    # Area averaging is exact but slow at odd ratios; a Gaussian pre-filter plus
-    # bilinear resampling is as free of aliasing for what the engine measures.
-    smoothed = cv2.GaussianBlur(rgb, (0, 0), 0.45 / scale) if scale < 0.7 else rgb
-    return cv2.resize(smoothed, size, interpolation=cv2.INTER_LINEAR)
+    # Halve with the Gaussian pyramid (fast, alias-free) while the factor allows,
+    # then one area resample for the remainder.
+    while rgb.shape[1] >= 2 * size[0] and rgb.shape[0] >= 2 * size[1]:
+        rgb = cv2.pyrDown(rgb)
+    if rgb.shape[1] == size[0] and rgb.shape[0] == size[1]:
+        return rgb
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
 
 
 def luminance(rgb: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ from reference_library.prepared import PreparedZones
 from reference_library.store import ContentStore
 from reports.serials import record_sighting, sightings_elsewhere
 from reports.verdict import Verdict, suggest_verdict
-from vision.engine import PreparedZone, analyse_zone
+from vision.engine import WORK_LONG_SIDE, PreparedZone, analyse_zone
 from vision.findings import Finding, Status, ZoneAnalysis
 from vision.image_io import ImageError, decode_for_analysis
 from vision.zone import ALGORITHM_VERSION
@@ -108,7 +108,8 @@ class InspectionService:
     def inspect(self, request: InspectRequest) -> InspectionResult:
         started = time.perf_counter()
         pack, zones = self._zones_for(request)
-        photos = {zid: self._read_photo(zid, path) for zid, path in request.photos.items()}
+        kinds = {z.id: z.kind for z in zones}
+        photos = {zid: self._read_photo(zid, path, WORK_LONG_SIDE[kinds[zid]]) for zid, path in request.photos.items()}
         outcomes: list[ZoneOutcome] = []
         for zone in zones:
             if zone.id not in photos:
@@ -152,7 +153,7 @@ class InspectionService:
             raise InspectionError(f"no photo for the critical zone '{missing[0]}': give --photo {missing[0]}=PATH")
         return pack, model.zones
 
-    def _read_photo(self, zone_id: str, path: Path) -> tuple[np.ndarray, str, float]:
+    def _read_photo(self, zone_id: str, path: Path, long_side: int) -> tuple[np.ndarray, str, float]:
         t = time.perf_counter()
         try:
             if path.stat().st_size > MAX_PHOTO_BYTES:
@@ -161,7 +162,7 @@ class InspectionService:
         except OSError as exc:
             raise InspectionError(f"cannot read the photo for zone '{zone_id}' ({path}): {exc.strerror}") from None
         try:
-            rgb = decode_for_analysis(data)
+            rgb = decode_for_analysis(data, min_long_side=long_side)
         except ImageError as exc:
             raise InspectionError(f"photo for zone '{zone_id}' ({path}) is unusable: {exc}") from None
         decode_ms = (time.perf_counter() - t) * 1000
