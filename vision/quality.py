@@ -15,8 +15,9 @@ edges; a white serial tag is legitimately near-clipped):
   smears one direction only, is caught; wider than 2.5 px, or than 1.5 times
   the references' own, means the detail the comparison relies on is gone;
 - **exposure**: clipped white over a fifth of the frame (or 15 points more than
-  the references show) is overexposed; a frame whose brightest 1 % stays below
-  40 of 255 (or half the references' level) is too dark;
+  the references show) is overexposed; a frame whose brightest 1 % gets less
+  than a quarter of the light the darkest reference got (two stops under,
+  compared in linear light), or stays below 40 of 255, is too dark;
 - **glare** (on the zone, once an analyser knows where the zone is): one
   compact clipped blob hiding part of it;
 - **resolution**: the zone must span enough pixels for its analysis.
@@ -48,7 +49,7 @@ class GateBaseline:
 
     blur_px: float = 0.0
     clipped_share: float = 0.0
-    bright_level: float = 255.0
+    bright_level: float = 0.0
 
     @property
     def max_blur_px(self) -> float:
@@ -60,7 +61,9 @@ class GateBaseline:
 
     @property
     def min_bright_level(self) -> float:
-        return min(MIN_BRIGHT_LEVEL, 0.5 * self.bright_level)
+        """Two stops under the darkest reference (a quarter of its light, in linear terms)."""
+        two_stops_under = 255.0 * (0.25 * (self.bright_level / 255.0) ** 2.2) ** (1 / 2.2)
+        return max(MIN_BRIGHT_LEVEL, two_stops_under)
 
 
 @dataclass(frozen=True)

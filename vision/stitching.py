@@ -8,7 +8,8 @@ perspective, so everything is measured on that plane in millimetres:
    is resampled onto the card's plane at about 3 px/mm; a morphological
    top-hat (thread lighter than the material) or black-hat (darker) keeps
    structures narrower than 2.4 mm, and a Hough transform of its strongest
-   pixels proposes straight seam lines.
+   pixels (at most ``COARSE_TOP_SHARE`` of them, so a twill's grain does not
+   flood it) proposes straight seam lines.
 2. **Straightening.** A 10 mm band along each candidate is resampled at up
    to 8 px/mm so the seam runs horizontally; the thread's centre line is
    re-fitted and the band re-sampled on it. The band must be lighter (or
@@ -16,15 +17,25 @@ perspective, so everything is measured on that plane in millimetres:
 3. **Stitches.** The profile of the (saturated) thread response along the
    seam shows one bump per stitch; its autocorrelation gives the pitch
    scale, and each bump becomes a stitch centred on its response-weighted
-   centroid. A stitch's axis is the direction of the segment through its
+   centroid. With the brand's pitch known (the pack's tolerance, or the
+   references' measured pitch) the period is looked for only within
+   ``HINT_RANGE`` of it: half the pitch (the thread's twist or sheen splitting
+   each stitch) and twice it (pairs of stitches) are the classic harmonic
+   ambiguities, and a period whose half repeats as well is a finer structure
+   (a mesh row), not stitches. A stitch's axis is the principal axis of its
+   own blob when it stands alone (a short stitch's line integrals lean
+   toward its twist), else the direction of the segment through its
    centre that collects the most thread (line integrals over angles), which
    a groove or pores touching its ends do not pull toward the seam.
 4. **Measurements.** Pitch is the median spacing of consecutive stitch
    centres (stitch length plus gap); regularity is the coefficient of
    variation of the spacings (a spacing of 1.6 pitches or more is a stitch
-   not found and left out); slant is the median stitch axis against the
-   seam, counter-clockwise as seen in the photo. The candidate with the most
-   stitches times the profile's periodicity is the seam.
+   not found and left out; two centres half a pitch apart or less are one
+   stitch found twice, and merged); slant is the
+   median stitch axis against the seam, counter-clockwise as seen in the
+   photo. The candidate whose stitches are spaced like the brand's pitch,
+   and then the longest seam times the profile's periodicity, is the seam
+   (a stitch count would favour any finer periodic structure).
 
 Acceptance (:func:`prepare`): the pack's ``pitch_mm`` and ``angle_deg``
 tolerances when it has them (widened to take in its own references when they
@@ -35,14 +46,16 @@ measurement uncertainty is the references' scatter (one true pitch and
 slant), with floors. A value past a bound by less than ``BORDERLINE_SIGMAS``
 uncertainties is inconclusive, never failed; so is irregularity measured on a
 seam where far fewer stitches were found than on the references. When the
-references' own pitches disagree by more than ``MAX_REFERENCE_DISAGREEMENT``
-the method cannot measure this brand's seam and the zone is never judged.
+references' own pitches disagree by more than ``MAX_REFERENCE_DISAGREEMENT``,
+or their median lies that share off the pack's pitch tolerance (the method
+then measures the thread's twist or a harmonic, not the stitches), the method
+cannot measure this brand's seam and the zone is never judged.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -71,6 +84,18 @@ MIN_STITCHES = 8
 MIN_STITCH_SPACING_MM = 0.8
 #: A spacing this many median pitches long is a missed stitch, not a long one.
 MISSED_GAP_FACTOR = 1.6
+#: A spacing this many median pitches short or shorter is one stitch found twice.
+SPLIT_GAP_FACTOR = 0.5
+#: With the brand's pitch known, the period is looked for between these multiples of it:
+#: wide enough for any plausible counterfeit pitch, narrow enough to exclude the harmonics
+#: (half and twice the pitch) that a stitch's own shading or alternating stitches produce.
+HINT_RANGE = (0.6, 1.6)
+#: A period whose half repeats at least this well (relative) is a harmonic of a finer structure.
+HARMONIC_REPEAT = 0.8
+#: A stitch's blob: its response above this share of the way from the material's to its peak.
+BLOB_LEVEL = 0.35
+#: Profile maxima closer than this share of the period, on median, split stitches.
+PEAK_PERIOD_AGREEMENT = 0.75
 
 
 # --- measurement ------------------------------------------------------------------------
@@ -122,6 +147,8 @@ def _angle_diff(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
 COARSE_PX_PER_MM = 3.0
 #: A seam shorter than this (mm) is not looked for.
 MIN_SEAM_MM = 12.0
+#: At most this share of the window's pixels (the strongest thin structures) votes for seam lines.
+COARSE_TOP_SHARE = 0.01
 #: Candidate seam lines examined per thread polarity.
 MAX_LINES = 2
 #: Half width (mm) of the band straightened along a candidate seam.
@@ -199,7 +226,10 @@ def _coarse_lines(grey: np.ndarray, card: ScaleCard, polarity: str) -> list[tupl
     values = response[valid]
     if values.size < 100:
         return []
-    binary = ((response > _level(values, 99.7)) & valid).astype(np.uint8)
+    # the thread is a small share of the window: a strongly textured material (a twill) must
+    # not flood the line detector, so at most COARSE_TOP_SHARE of the pixels vote
+    level = max(_level(values, 99.7), float(np.percentile(values, 100.0 * (1.0 - COARSE_TOP_SHARE))))
+    binary = ((response > level) & valid).astype(np.uint8)
     lines = cv2.HoughLines(binary, 1, np.pi / 180, max(8, int(MIN_SEAM_MM * r)))
     out: list[tuple[np.ndarray, np.ndarray, float, float]] = []
     for rho, theta in ([] if lines is None else lines[:, 0][:60]):
@@ -235,12 +265,16 @@ class _Strip:
     elongations: np.ndarray     # (N,)
     periodicity: float          # autocorrelation of the seam profile at one pitch, 0..1
     period_px: float
+    response: np.ndarray | None = None   # the band's thread response (for the chosen seam's axes)
 
     @property
     def score(self) -> float:
         if len(self.positions) == 0 or np.median(self.elongations) < MIN_ELONGATION:
             return 0.0
-        return len(self.positions) * max(self.periodicity, 0.0)
+        # the seam's length, not its stitch count: a count favours any finer periodic
+        # structure (a mesh, pores in rows) over the stitches
+        span_mm = (float(self.positions[-1] - self.positions[0]) + self.period_px) / self.r
+        return span_mm * max(self.periodicity, 0.0)
 
 
 def _strip_extent(card: ScaleCard, shape: tuple[int, int], point: np.ndarray,
@@ -292,19 +326,31 @@ def _longest_run(mask: np.ndarray) -> tuple[int, int]:
     return int(starts[k]), int(ends[k])
 
 
-def _period(profile: np.ndarray, lo: float, hi: float) -> tuple[float, float]:
-    """Dominant period (px) of a profile between lo and hi px, and its autocorrelation (0..1)."""
+def _autocorrelation(profile: np.ndarray) -> np.ndarray:
+    """Unbiased, normalised autocorrelation of a profile (lag 0 is 1; all zeros if flat)."""
     x = profile - profile.mean()
     n = len(x)
-    hi = min(hi, n / 2.5)
-    if n < 8 or hi <= lo + 2:
-        return float("nan"), 0.0
     spec = np.fft.rfft(x, 2 * n)
     ac = np.fft.irfft(spec * np.conj(spec))[:n]
     ac = ac / (n - np.arange(n))          # unbiased
+    return ac / ac[0] if ac[0] > 0 else np.zeros(n)
+
+
+def _half_period_repeat(profile: np.ndarray, period: float) -> float:
+    """Autocorrelation at half the period: high when the period found is a harmonic of a finer one."""
+    ac = _autocorrelation(profile)
+    return float(np.interp(period / 2, np.arange(len(ac)), ac))
+
+
+def _period(profile: np.ndarray, lo: float, hi: float) -> tuple[float, float]:
+    """Dominant period (px) of a profile between lo and hi px, and its autocorrelation (0..1)."""
+    n = len(profile)
+    hi = min(hi, n / 2.5)
+    if n < 8 or hi <= lo + 2:
+        return float("nan"), 0.0
+    ac = _autocorrelation(profile)
     if ac[0] <= 0:
         return float("nan"), 0.0
-    ac = ac / ac[0]
     a, b = int(math.floor(lo)), int(math.ceil(hi))
     seg = ac[a:b + 1]
     peaks = [i for i in range(1, len(seg) - 1) if seg[i] >= seg[i - 1] and seg[i] > seg[i + 1]]
@@ -376,8 +422,61 @@ def _stitch_axes(response: np.ndarray, centres: np.ndarray, period: float) -> tu
     return axes, lengths / np.maximum(widths, 0.5)
 
 
+def _profile_peaks(sm: np.ndarray, distance: float) -> np.ndarray:
+    peaks, props = find_peaks(sm, distance=distance, height=0.0)
+    if len(peaks) == 0:
+        return peaks
+    return peaks[props["peak_heights"] >= 0.3 * float(np.median(props["peak_heights"]))]
+
+
+def _blob_axes(response: np.ndarray, centres: np.ndarray, period: float, axes: np.ndarray) -> np.ndarray:
+    """Each stitch's axis from the second moments of its own blob, where it stands alone.
+
+    A short, thick stitch gives a broad angular profile of line integrals whose top any shading
+    along the thread (its twist) or a bright structure beside it tilts; the principal axis of
+    the stitch's blob (its response above ``BLOB_LEVEL`` of the way from the material's median to
+    its own peak) is not tilted by them. A blob that
+    reaches its window's edge (merged with a neighbour or with the material) or is too round
+    keeps the line-integral axis.
+    """
+    out = axes.copy()
+    half = max(3, int(round(0.6 * period)))
+    h, w = response.shape
+    for i, (x, y) in enumerate(centres):
+        xi, yi = int(round(x)), int(round(y))
+        x0, x1, y0, y1 = xi - half, xi + half + 1, yi - half, yi + half + 1
+        if x0 < 0 or y0 < 0 or x1 > w or y1 > h:
+            continue
+        win = response[y0:y1, x0:x1]
+        core = max(1, int(round(0.15 * period)))
+        near = win[half - core:half + core + 1, half - core:half + core + 1]
+        peak = float(near.max())
+        if peak <= 0:
+            continue
+        py, px = np.unravel_index(int(np.argmax(near)), near.shape)
+        bg = float(np.median(win))
+        binary = (win >= bg + BLOB_LEVEL * (peak - bg)).astype(np.uint8)
+        _, labels = cv2.connectedComponents(binary, connectivity=8)
+        lab = labels[half - core + py, half - core + px]
+        blob = labels == lab
+        if blob[0].any() or blob[-1].any() or blob[:, 0].any() or blob[:, -1].any():
+            continue
+        ys, xs = np.nonzero(blob)
+        if len(xs) < 6:
+            continue
+        wts = win[ys, xs]
+        cx, cy = (wts * xs).sum() / wts.sum(), (wts * ys).sum() / wts.sum()
+        dx, dy = xs - cx, ys - cy
+        mxx, myy, mxy = (wts * dx * dx).sum(), (wts * dy * dy).sum(), (wts * dx * dy).sum()
+        root = math.hypot(mxx - myy, 2 * mxy)
+        if (mxx + myy + root) < (MIN_ELONGATION ** 2) * max(mxx + myy - root, 1e-9):
+            continue                      # too round to carry a direction
+        out[i] = 0.5 * math.atan2(2 * mxy, mxx - myy)
+    return out
+
+
 def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.ndarray,
-           polarity: str) -> _Strip | None:
+           polarity: str, hint_mm: float | None = None) -> _Strip | None:
     extent = _strip_extent(card, grey.shape[:2], point, direction)
     if extent is None:
         return None
@@ -449,16 +548,27 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
     # slow changes of light along the seam are not stitches
     trend = cv2.GaussianBlur(seg.reshape(1, -1).astype(np.float32), (0, 0), 5.0 * r,
                              borderType=cv2.BORDER_REFLECT).ravel()
-    period, periodicity = _period(seg - trend, 1.0 * r, 12.0 * r)
+    if hint_mm:
+        # the brand's pitch is known: look for the period near it, not at its harmonics
+        # (twist or sheen inside each stitch at half the pitch, pairs of stitches at twice)
+        lo_p, hi_p = max(MIN_STITCH_SPACING_MM, HINT_RANGE[0] * hint_mm), HINT_RANGE[1] * hint_mm
+    else:
+        lo_p, hi_p = 1.0, 12.0
+    period, periodicity = _period(seg - trend, lo_p * r, hi_p * r)
     if not np.isfinite(period):
         return None
+    if hint_mm and _half_period_repeat(seg - trend, period) >= HARMONIC_REPEAT * periodicity:
+        # the profile repeats as well at half this period: a finer structure (a mesh row, the
+        # thread's twist) whose second harmonic falls in the brand's range, not its stitches
+        periodicity *= 0.25
     # 4. one stitch per clear profile maximum; each owns the span to its neighbours' midpoints
     sm = cv2.GaussianBlur(seg.reshape(1, -1).astype(np.float32), (0, 0), max(0.8, 0.12 * period)).ravel()
-    peaks, props = find_peaks(sm, distance=max(2.0, MIN_STITCH_SPACING_MM * r, 0.5 * period),
-                              height=0.0)
+    peaks = _profile_peaks(sm, max(2.0, MIN_STITCH_SPACING_MM * r, 0.5 * period))
+    if len(peaks) >= 3 and np.median(np.diff(peaks)) < PEAK_PERIOD_AGREEMENT * period:
+        # more maxima than the period allows: the thread's own shading splits stitches in two
+        peaks = _profile_peaks(sm, max(2.0, MIN_STITCH_SPACING_MM * r, PEAK_PERIOD_AGREEMENT * period))
     if len(peaks) == 0:
         return None
-    peaks = peaks[props["peak_heights"] >= 0.3 * float(np.median(props["peak_heights"]))]
     bounds = np.concatenate([[0], (peaks[1:] + peaks[:-1]) / 2, [len(seg)]])
     bounds[0] = max(0, peaks[0] - 0.5 * period)
     bounds[-1] = min(len(seg), peaks[-1] + 0.5 * period)
@@ -478,16 +588,19 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
     centres = np.column_stack([positions, np.array(offsets) + centre])
     axes, elong = _stitch_axes(response, centres, period)
     return _Strip(polarity, point, direction, float(t[0]), r, np.array(positions), np.array(offsets),
-                  axes, elong, periodicity, period)
+                  axes, elong, periodicity, period, response)
 
 
-def measure_seam(photo: np.ndarray, *, polarity: str | None = None,
-                 side_mm: float = 20.0) -> SeamMeasurement | SeamNotFound:
+def measure_seam(photo: np.ndarray, *, polarity: str | None = None, side_mm: float = 20.0,
+                 pitch_hint_mm: float | None = None) -> SeamMeasurement | SeamNotFound:
     """Find the scale card and the seam, and measure its stitches.
 
     ``polarity`` is ``"bright"`` (thread lighter than the material) or
     ``"dark"``: that one is tried first, the other only if it finds no seam.
-    None tries both and keeps the better seam.
+    None tries both and keeps the better seam. ``pitch_hint_mm`` (the brand's
+    pitch, when known) restricts the period search to ``HINT_RANGE`` times it,
+    and a candidate seam whose stitches are spaced like it is preferred over
+    one that is not (a panel edge, a mesh texture).
     """
     grey, scale = _work_image(photo)
     card = find_scale_card(grey, side_mm=side_mm)
@@ -500,10 +613,17 @@ def measure_seam(photo: np.ndarray, *, polarity: str | None = None,
             f"{MIN_PHOTO_PX_PER_MM:.0f}): move closer so the seam and card fill the frame", card)
     order = ["bright", "dark"] if polarity in (None, "bright") else ["dark", "bright"]
     best: _Strip | None = None
+
+    def rank(st: _Strip) -> tuple[bool, float]:
+        if not pitch_hint_mm or len(st.positions) < 3:
+            return True, st.score
+        spacing = float(np.median(np.diff(st.positions))) / st.r
+        return HINT_RANGE[0] <= spacing / pitch_hint_mm <= HINT_RANGE[1], st.score
+
     for pol in order:
         for point, direction in _coarse_lines(grey, card, pol):
-            strip = _strip(grey, card, point, direction, pol)
-            if strip is not None and (best is None or strip.score > best.score):
+            strip = _strip(grey, card, point, direction, pol, pitch_hint_mm)
+            if strip is not None and (best is None or rank(strip) > rank(best)):
                 best = strip
         if polarity is not None and best is not None and len(best.positions) >= MIN_STITCHES:
             break
@@ -513,6 +633,10 @@ def measure_seam(photo: np.ndarray, *, polarity: str | None = None,
             f"only {count} stitches found along a seam (need {MIN_STITCHES})",
             f"only {count} stitches found: frame at least {MIN_STITCHES + 4} stitches of the seam, "
             "sharp and unobstructed, with the card beside it", card, count)
+    if best.response is not None:
+        # the blob axes only for the seam kept (they cost a little per stitch)
+        centres = np.column_stack([best.positions, best.offsets + best.response.shape[0] // 2])
+        best = replace(best, axes=_blob_axes(best.response, centres, best.period_px, best.axes))
     return _measurement(best, card, scale)
 
 
@@ -521,6 +645,15 @@ def _measurement(strip: _Strip, card: ScaleCard, scale: float) -> SeamMeasuremen
     pos_mm = strip.positions / r
     gaps = np.diff(pos_mm)
     pitch = float(np.median(gaps))
+    # a stitch found twice (split by its shading, a loose end): its two centres, closer than
+    # SPLIT_GAP_FACTOR pitches, are one stitch for the spacing statistics
+    merged = [float(pos_mm[0])]
+    for p in pos_mm[1:]:
+        if p - merged[-1] < SPLIT_GAP_FACTOR * pitch:
+            merged[-1] = 0.5 * (merged[-1] + float(p))
+        else:
+            merged.append(float(p))
+    gaps = np.diff(np.array(merged))
     # a spacing of about two pitches or more is a stitch the detector missed
     regular = gaps[gaps < MISSED_GAP_FACTOR * pitch]
     if len(regular) >= 2:
@@ -621,11 +754,17 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
     authentic seam may show is ``CV_FACTOR`` times the references' worst, and
     at least their median plus ``CV_SIGMAS`` standard deviations.
     """
-    ref_m = [measure_seam(r) for r in references]
+    hint = float(np.mean(tolerances.pitch_mm)) if tolerances.pitch_mm else None
+    ref_m = [measure_seam(r, pitch_hint_mm=hint) for r in references]
     good = [m for m in ref_m if m]
+    if hint is None and len(good) >= 2:
+        # no pack pitch: the references' own median guides a second look at each of them
+        hint = float(np.median([m.pitch_mm for m in good]))
+        ref_m = [measure_seam(r, pitch_hint_mm=hint) for r in references]
+        good = [m for m in ref_m if m]
     polarities = [m.polarity for m in good]
     polarity = max(set(polarities), key=polarities.count) if polarities else None
-    fake_m = [measure_seam(c, polarity=polarity) for c in counterfeits]
+    fake_m = [measure_seam(c, polarity=polarity, pitch_hint_mm=hint) for c in counterfeits]
     notes: list[str] = []
     failed = len(ref_m) - len(good)
     if failed:
@@ -651,6 +790,16 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
         np.median(pitches))
     if good and not reliable:
         notes.append("the references' own pitch measurements disagree: seam not measurable reliably")
+    if reliable and tolerances.pitch_mm:
+        # the references are authentic: measuring them off the brand's published pitch shows
+        # the method measures something else (the thread's twist, a mesh), not the stitches
+        lo_t, hi_t = tolerances.pitch_mm
+        slack = MAX_REFERENCE_DISAGREEMENT * 0.5 * (lo_t + hi_t)
+        med = float(np.median(pitches))
+        if not lo_t - slack <= med <= hi_t + slack:
+            reliable = False
+            notes.append(f"the references measure {med:.2f} mm, off the pack's {lo_t:.2f}-{hi_t:.2f} mm: "
+                         "seam not measurable reliably")
     if tolerances.pitch_mm:
         pitch_range = _range_with(tolerances.pitch_mm, pitches if reliable else [])
         pitch_source = "pack tolerance"
@@ -742,7 +891,10 @@ def analyse(prepared: StitchingPrepared, photo: np.ndarray) -> ZoneAnalysis:
     """Measure the seam in ``photo`` (RGB uint8) and judge it against the prepared ranges."""
     scale = min(1.0, WORK_LONG_SIDE / max(photo.shape[:2]))
     work = photo if scale >= 1.0 else cv2.resize(photo, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    m = measure_seam(work, polarity=prepared.polarity)
+    hint = prepared.reference_pitch_mm if prepared.reliable else None
+    if hint is None and np.all(np.isfinite(prepared.pitch_range)) and prepared.pitch_range[1] > 0:
+        hint = float(np.mean(prepared.pitch_range))
+    m = measure_seam(work, polarity=prepared.polarity, pitch_hint_mm=hint)
     if not m:
         if m.card is None:
             f = Finding("scale_card", "missing", "bench scale card in the photo", False,

@@ -157,3 +157,57 @@ def test_light_and_colour_cast_do_not_flip_an_authentic_verdict(gain: float, cas
     gains = np.array([cast[0], 1.0, cast[1]]) * gain
     changed = np.clip(photo.astype(np.float32) * gains, 0, 255).astype(np.uint8)
     assert analyse(prepared("maison-aurel"), changed).status is Status.PASS
+
+
+def test_half_period_repeat_flags_a_harmonic() -> None:
+    """A profile that repeats every 10 px also repeats every 20 px: 20 is its harmonic, not its period."""
+    from vision.stitching import _half_period_repeat
+
+    x = np.arange(400, dtype=np.float64)
+    fine = np.cos(2 * np.pi * x / 10.0)
+    assert _half_period_repeat(fine, 20.0) > 0.8
+    stitches = np.cos(2 * np.pi * x / 20.0)
+    assert _half_period_repeat(stitches, 20.0) < 0.0
+
+
+def test_pack_pitch_guides_the_measurement_away_from_harmonics() -> None:
+    """With the brand's pitch as a hint the seam is measured at its pitch, never at half or twice it."""
+    photo, zone = sample("maison-aurel", "a01")
+    true = zone["measured"]["pitch_mm"]
+    for hint in (true, 0.7 * true, 1.4 * true):
+        m = measure_seam(photo, pitch_hint_mm=hint)
+        assert m and abs(m.pitch_mm / true - 1) < 0.08, (hint, m)
+
+
+def test_references_measured_off_the_pack_pitch_make_the_zone_inconclusive() -> None:
+    """References that measure half or twice the pack's pitch show the method measures something else
+    (a harmonic, the thread's twist): the zone is never failed on that measurement."""
+    root = DEMO / "packs" / "maison-aurel"
+    manifest = tomllib.loads((root / "pack.toml").read_text())
+    zone = next(z for z in manifest["zone"] if z["id"] == ZONES["maison-aurel"])
+    refs = tuple(load(Path(f)) for g in zone["references"] for f in sorted(glob.glob(str(root / g))))
+    lo, hi = zone["tolerances"]["pitch_mm"]
+    # a pack claiming twice the pitch: the hint range cannot reach the real stitches' harmonic
+    angles = tuple(zone["tolerances"]["angle_deg"])
+    prep = prepare(refs, (), Tolerances(pitch_mm=(2.5 * lo, 2.5 * hi), angle_deg=angles))
+    assert not prep.reliable
+    photo, _ = sample("maison-aurel", "a01")
+    assert analyse(prep, photo).status is Status.INCONCLUSIVE
+
+
+def test_one_split_stitch_does_not_make_an_even_seam_irregular() -> None:
+    from vision.stitching import _measurement, _Strip
+
+    card = measure_seam(sample("maison-aurel", "a01")[0]).card
+    r, pitch = 8.0, 4.0
+    rng = np.random.default_rng(0)
+    positions = np.cumsum(np.full(20, pitch * r) + rng.normal(0, 0.03 * pitch * r, 20))
+    # one stitch found twice: two centres either side of its own
+    positions = np.sort(np.concatenate([np.delete(positions, 10),
+                                        positions[10] + np.array([-0.2, 0.25]) * pitch * r]))
+    n = len(positions)
+    strip = _Strip("bright", np.zeros(2), np.array([1.0, 0.0]), 0.0, r, positions, np.zeros(n), np.zeros(n),
+                   np.full(n, 3.0), 0.9, pitch * r)
+    m = _measurement(strip, card, 1.0)
+    assert abs(m.pitch_mm - pitch) < 0.1
+    assert m.pitch_cv < 0.08

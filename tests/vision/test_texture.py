@@ -113,3 +113,28 @@ def test_light_and_colour_cast_do_not_flip_an_authentic_verdict(gain: float, cas
     gains = np.array([cast[0], 1.0, cast[1]]) * gain
     changed = np.clip(photo.astype(np.float32) * gains, 0, 255).astype(np.uint8)
     assert analyse(prepared("maison-aurel"), changed).status is Status.PASS
+
+
+def test_grain_pattern_alone_fails_only_well_beyond_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LBP moves with focus, noise and compression: just past its limit the zone is inconclusive,
+    only far past it (or with the directionality off too) is it failed."""
+    import vision.texture as texture
+
+    prep = prepared("maison-aurel")
+    photo, _ = sample("maison-aurel", "a01")
+    real = texture._distances
+
+    def fake(lbp_ratio: float, coherence_ratio: float):
+        def distances(st, coh, lbps, specs):
+            d = real(st, coh, lbps, specs)
+            return {**d, "lbp": lbp_ratio * prep.lbp_limit, "coherence": coherence_ratio * prep.coherence_limit}
+        return distances
+
+    monkeypatch.setattr(texture, "_distances", fake(1.5, 0.2))
+    assert analyse(prep, photo).status is Status.INCONCLUSIVE
+    monkeypatch.setattr(texture, "_distances", fake(1.5, 1.2))
+    assert analyse(prep, photo).status is Status.FAIL
+    monkeypatch.setattr(texture, "_distances", fake(2.5, 0.2))
+    assert analyse(prep, photo).status is Status.FAIL
+    monkeypatch.setattr(texture, "_distances", fake(0.5, 0.2))
+    assert analyse(prep, photo).status is Status.PASS
