@@ -193,6 +193,26 @@ def _local_px(stroke_px: float) -> int:
     return int(round(max(5.0, 3.0 * stroke_px)))
 
 
+def without_border(shapes: logo.ShapeReference) -> logo.ShapeReference:
+    """When the two-class segmentation found the bench at the region's border rather than the plate,
+    segment again within the region without those border pieces (material against plate)."""
+    t = shapes.template
+    if find_plate(t.soft, t.region) is not None:
+        return shapes
+    border = sc.border_ink(t.ink, t.region, 2.0, None)
+    if not border.any():
+        return shapes
+    k = max(3, int(round(0.02 * sc.FRAME_LONG_SIDE))) | 1
+    region = t.region & ~(cv2.dilate(border.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0)
+    images = list(shapes.frame_images)
+    ink0 = sc.bootstrap_ink(images, region)
+    model = sc.fit_ink_model(images, ink0, region)
+    template = sc.make_template([sc.ink_map(model, im, region, ink0) for im in images], region)
+    model = sc.fit_ink_model(images, template.ink, region)
+    template = sc.make_template([sc.ink_map(model, im, region, template.ink) for im in images], region)
+    return replace(shapes, model=model, template=template)
+
+
 def build_plate(shapes: logo.ShapeReference) -> Plate:
     template = shapes.template
     found = find_plate(template.soft, template.region)
@@ -267,6 +287,7 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
     shapes = logo.build_shape_reference(tuple(references), tuple(counterfeits),
                                         exclude=tuple(_card_exclusion(w, c) for w, (c, _) in zip(works, cards)),
                                         grow=FRAME_GROW)
+    shapes = without_border(shapes)
     plate = build_plate(shapes)
     # refine on the plate and a rim of what surrounds it, not on the wider scene
     k = max(3, int(round(0.04 * sc.FRAME_LONG_SIDE))) | 1
@@ -388,10 +409,12 @@ def analyse(prepared: HardwarePrepared, photo: np.ndarray) -> ZoneAnalysis:
         Evidence("matches", "Features matched between the best reference and the photo",
                  sc.draw_matches(shapes.views[located.ref_index].rgb, located.work, located.alignment)),
     )
-    status = Status.PASS if all(f.passed for f in findings) else Status.FAIL
+    status = Status.FAIL if not ok else logo.status_of(prepared.bounds, values)
     weak = not located.refined and located.alignment.inliers < sc.CONFIDENT_INLIERS
     if status is Status.FAIL and ok and weak:
         return logo.unverified(findings, evidence, "hardware")   # only the shapes disagree, unverified
+    if status is Status.INCONCLUSIVE:
+        return logo.not_decisive(findings, evidence, "hardware")
     return ZoneAnalysis(status, score, tuple(findings), None, evidence)
 
 

@@ -250,8 +250,24 @@ def _describe(metric: str, value: float, bound: sc.Bound) -> str:
                  "see the difference map")
 
 
+def status_of(bounds: tuple[sc.Bound, ...], values: dict[str, float]) -> Status:
+    """PASS within every bound; FAIL when a value is decisively past its bound; else INCONCLUSIVE."""
+    if any(b.decisive(values[b.metric]) for b in bounds):
+        return Status.FAIL
+    return Status.PASS if all(b.passed(values[b.metric]) for b in bounds) else Status.INCONCLUSIVE
+
+
+def not_decisive(findings: list[Finding] | tuple[Finding, ...], evidence: list[Evidence] | tuple[Evidence, ...],
+                 title: str) -> ZoneAnalysis:
+    """Just past a bound, nowhere decisively: the inspector compares closely; the photo is fine."""
+    note = Finding("decision", "not decisive", "within the authentic range or decisively outside it", False,
+                   f"The {title} is a little outside the range of the authentic references, not far enough to "
+                   "call it counterfeit: compare it closely with the references")
+    return ZoneAnalysis.inconclusive(tuple(findings) + (note,), evidence=tuple(evidence))
+
+
 def judge(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], located: Located,
-          describe_fn=_describe, title: str = "logo") -> tuple[list[Finding], list[Evidence], float, bool]:
+          describe_fn=_describe, title: str = "logo") -> tuple[list[Finding], list[Evidence], float, Status]:
     values, heat, _ = measure(shapes, located)
     findings = [Finding(b.metric, float(values[b.metric]), b.expected(), b.passed(values[b.metric]),
                         describe_fn(b.metric, float(values[b.metric]), b)) for b in bounds]
@@ -262,7 +278,7 @@ def judge(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], located: Located
         Evidence("matches", "Features matched between the best reference and the photo",
                  sc.draw_matches(shapes.views[located.ref_index].rgb, located.work, located.alignment)),
     ]
-    return findings, evidence, score_of(bounds, values), all(f.passed for f in findings)
+    return findings, evidence, score_of(bounds, values), status_of(bounds, values)
 
 
 def not_found(shapes: ShapeReference, photo_work: np.ndarray, reason: str, retake: str, title: str) -> ZoneAnalysis:
@@ -291,8 +307,10 @@ def analyse(prepared: LogoPrepared, photo: np.ndarray) -> ZoneAnalysis:
     problem = photo_checks(shapes, located, "logo")
     if problem is not None:
         return problem
-    findings, evidence, score, ok = judge(shapes, prepared.bounds, located)
-    return ZoneAnalysis(Status.PASS if ok else Status.FAIL, score, tuple(findings), None, tuple(evidence))
+    findings, evidence, score, status = judge(shapes, prepared.bounds, located)
+    if status is Status.INCONCLUSIVE:
+        return not_decisive(findings, evidence, "logo")
+    return ZoneAnalysis(status, score, tuple(findings), None, tuple(evidence))
 
 
 def unverified(findings: list[Finding], evidence: list[Evidence] | tuple[Evidence, ...], title: str) -> ZoneAnalysis:

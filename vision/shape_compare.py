@@ -21,7 +21,9 @@
    missing or altered mark).
 5. **Calibrate.** Every metric's bound comes from the pack: leave-one-out
    among the authentic references gives their spread, the known counterfeits
-   show how far a fake lands; see :func:`calibrate`.
+   show how far a fake lands; see :func:`calibrate`. A value past its bound
+   fails the zone only when it is decisively past it (``Bound.fail_limit``);
+   just past it, the zone is inconclusive (the inspector looks closer).
 """
 
 from __future__ import annotations
@@ -455,6 +457,106 @@ def make_template(softs: list[np.ndarray], region: np.ndarray) -> Template:
     return Template(soft, ink, region, sw, c, ax, ext, profile(ink, c, ax, length), length, blob)
 
 
+def _within(mask: np.ndarray, distance_px: float) -> np.ndarray:
+    """Pixels within ``distance_px`` of ``mask``: a dilation by a disc, at a cost that does not grow
+    with the disc."""
+    if not mask.any():
+        return np.zeros_like(mask)
+    dist = cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 3)
+    return dist <= distance_px
+
+
+def border_ink(ink: np.ndarray, region: np.ndarray, margin_px: float,
+               reference_ink: np.ndarray | None, *, near: np.ndarray | None = None) -> np.ndarray:
+    """The pieces of the photo's ink that reach the region's border (within ``margin_px``) and lie
+    mostly where the references have no ink: the item's edge against the bench, not the logo.
+
+    Where the item's edge falls in the region differs from shot to shot, and
+    the segmentation sees the bench beyond it as ink. Ink the references also
+    have there (a mark the region cuts through) is kept; with ``reference_ink`` None every piece
+    that reaches the border is returned.
+    """
+    m = max(1.0, float(round(margin_px)))
+    outer = _within(np.pad(~region, 1, constant_values=True), m)[1:-1, 1:-1]   # beyond the image too
+    count, labels = cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return np.zeros_like(ink)
+    touching = np.unique(labels[ink & outer])
+    touching = touching[touching > 0]
+    if touching.size == 0:
+        return np.zeros_like(ink)
+    if reference_ink is None:
+        drop = np.zeros(count, bool)
+        drop[touching] = True
+        return drop[labels]
+    if near is None:
+        near = _within(reference_ink, m)
+    size = np.bincount(labels.ravel(), minlength=count)
+    on_ref = np.bincount(labels[near].ravel(), minlength=count)
+    drop = np.zeros(count, bool)
+    drop[touching] = on_ref[touching] < 0.5 * size[touching]
+    return drop[labels]
+
+
+#: Ink counts for the logo's extent when it touches the references' ink grown by this many strokes.
+ATTACHED_STROKES = 3.0
+
+
+def attached_ink(ink: np.ndarray, reference_ink: np.ndarray, stroke_px: float, *,
+                 near: np.ndarray | None = None) -> np.ndarray:
+    """The pieces of ``ink`` that touch ``reference_ink`` grown by :data:`ATTACHED_STROKES` strokes.
+
+    A mottled or printed material leaves dark blotches that the segmentation
+    takes for ink; away from the lettering they would stretch the logo's
+    measured length. A letter moved or resized still touches its own place."""
+    count, labels = cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return ink
+    if near is None:
+        near = _within(reference_ink, ATTACHED_STROKES * stroke_px)
+    keep = np.zeros(count, bool)
+    keep[np.unique(labels[ink & near])] = True
+    keep[0] = False
+    return keep[labels]
+
+
+@dataclass(frozen=True)
+class _TemplateParts:
+    """What :func:`compare` derives from the template alone (computed once per template)."""
+
+    ink: np.ndarray              # the references' ink without the pieces at the region's border
+    centre: np.ndarray
+    axis: np.ndarray
+    extent_px: float
+    profile: np.ndarray
+    near_ink: np.ndarray         # within a stroke of the references' ink (all of it)
+    attached: np.ndarray         # within ATTACHED_STROKES strokes of ``ink``
+
+
+_PARTS: dict[int, tuple[Template, _TemplateParts]] = {}
+
+
+def _template_parts(template: Template) -> _TemplateParts:
+    hit = _PARTS.get(id(template))
+    if hit is not None and hit[0] is template:
+        return hit[1]
+    region = template.region
+    t_ink = template.ink & ~border_ink(template.ink, region, template.stroke_px, None)
+    if t_ink.sum() < 0.5 * template.ink.sum():      # most of the references' ink is at the border: keep it
+        t_ink = template.ink
+    if (template.ink & ~t_ink).any():
+        centre, axis = principal_axis(t_ink)
+        parts = (centre, axis, extent(t_ink, centre, axis), profile(t_ink, centre, axis, template.profile_len))
+    else:
+        parts = (template.centre, template.axis, template.extent_px, template.profile)
+    result = _TemplateParts(t_ink, *parts, _within(template.ink, max(1.0, float(round(template.stroke_px)))),
+                            _within(t_ink, ATTACHED_STROKES * template.stroke_px))
+    if len(_PARTS) > 64:
+        _PARTS.clear()
+    _PARTS[id(template)] = (template, result)
+    return result
+
+
 def compare(template: Template, soft: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
     """Shape metrics of a photo's soft ink map against the template, and the difference map.
 
@@ -463,26 +565,41 @@ def compare(template: Template, soft: np.ndarray) -> tuple[dict[str, float], np.
     ``local_difference`` (lower is better; share of ink changed in the worst spot).
     """
     region = template.region
-    ink = (soft > 0.5) & region
-    inter = float((ink & template.ink).sum())
-    union = float((ink | template.ink).sum())
+    raw = (soft > 0.5) & region
+    # the item's edge against the bench, at the region's border, is no part of the logo: the shape
+    # metrics leave out every piece of ink that reaches the border, in the photo and in the references
+    parts = _template_parts(template)
+    t_ink = parts.ink
+    ink = raw & ~border_ink(raw, region, template.stroke_px, None)
+    if t_ink is template.ink:                       # the references' ink is mostly at the border: keep all
+        ink = raw
+    centre, axis, t_extent, t_profile = parts.centre, parts.axis, parts.extent_px, parts.profile
+    # ... while the local difference keeps the references' border ink (a mark the region cuts through
+    # must still be missed when it is missing) and leaves out only the photo's border pieces that lie
+    # where the references have no ink
+    local_soft = np.where(border_ink(raw, region, template.stroke_px, template.ink, near=parts.near_ink), 0,
+                          soft).astype(np.float32)
+    t_soft = template.soft
+    soft = np.where(raw & ~ink, 0, soft).astype(np.float32)
+    inter = float((ink & t_ink).sum())
+    union = float((ink | t_ink).sum())
     iou = inter / union if union else 0.0
     sw = stroke_width(soft, region)
     ratio = sw / template.stroke_px if template.stroke_px > 0 else 0.0
-    ext = extent(ink, template.centre, template.axis)
-    ext_ratio = ext / template.extent_px if template.extent_px > 0 else 0.0
-    prof = profile(ink, template.centre, template.axis, template.profile_len)
-    a, b = prof - prof.mean(), template.profile - template.profile.mean()
+    ext = extent(attached_ink(ink, t_ink, template.stroke_px, near=parts.attached), centre, axis)
+    ext_ratio = ext / t_extent if t_extent > 0 else 0.0
+    prof = profile(ink, centre, axis, template.profile_len)
+    a, b = prof - prof.mean(), t_profile - t_profile.mean()
     corr = float((a * b).sum() / (np.sqrt((a * a).sum() * (b * b).sum()) + 1e-9))
     # local difference: ink added or missing, pooled over a mark-sized neighbourhood,
     # relative to the ink expected there (so a thin outline counts as much as a fat one)
-    diff = np.abs(np.clip(soft, 0, 1) - template.soft)
+    diff = np.abs(np.clip(local_soft, 0, 1) - t_soft)
     diff[~region] = 0
     # pooled at a quarter of the frame's resolution: a mark-sized blur is then cheap
     small = (max(1, region.shape[1] // 4), max(1, region.shape[0] // 4))
     s = 0.75 * template.blob_sigma
     pooled = cv2.GaussianBlur(cv2.resize(diff, small, interpolation=cv2.INTER_AREA), (0, 0), s)
-    either = np.maximum(template.soft, np.clip(soft, 0, 1))
+    either = np.maximum(t_soft, np.clip(local_soft, 0, 1))
     expected = cv2.GaussianBlur(cv2.resize(either, small, interpolation=cv2.INTER_AREA), (0, 0), s)
     rel = pooled / (expected + 0.05)
     small_region = cv2.resize(region.astype(np.uint8), small, interpolation=cv2.INTER_NEAREST) > 0
@@ -492,10 +609,10 @@ def compare(template: Template, soft: np.ndarray) -> tuple[dict[str, float], np.
     # overlap tolerant to a residual misalignment of half a stroke: F1 of ink near ink
     r = max(1, int(round(0.5 * template.stroke_px)))
     k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-    near_t = cv2.dilate(template.ink.astype(np.uint8), k) > 0
+    near_t = cv2.dilate(t_ink.astype(np.uint8), k) > 0
     near_p = cv2.dilate(ink.astype(np.uint8), k) > 0
     precision = float((ink & near_t).sum()) / max(float(ink.sum()), 1.0)
-    recall = float((template.ink & near_p).sum()) / max(float(template.ink.sum()), 1.0)
+    recall = float((t_ink & near_p).sum()) / max(float(t_ink.sum()), 1.0)
     tolerant = 2 * precision * recall / max(precision + recall, 1e-9)
     values = {"shape_iou": iou, "tolerant_match": tolerant, "stroke_width_ratio": ratio, "extent_ratio": ext_ratio,
               "spacing_profile_corr": corr, "local_difference": local}
@@ -528,6 +645,9 @@ class Bound:
     typical: float             # badness typical of the authentic references
     authentic: tuple[float, ...]
     counterfeit: tuple[float, ...]
+    #: badness beyond which the metric is decisive evidence of a counterfeit; between ``limit`` and
+    #: this the value is unusual for an authentic item but not enough to fail one (inconclusive)
+    fail_limit: float = math.inf
 
     def expected(self) -> str:
         kind = DIRECTION[self.metric]
@@ -540,6 +660,10 @@ class Bound:
     def passed(self, value: float) -> bool:
         return badness(self.metric, value) <= self.limit
 
+    def decisive(self, value: float) -> bool:
+        """Beyond the bound by a clear margin: evidence enough to fail an item on."""
+        return badness(self.metric, value) >= self.fail_limit
+
     def margin(self, value: float) -> float:
         """> 0 inside the bound (1 = as good as typical authentic), < 0 outside."""
         b = badness(self.metric, value)
@@ -551,6 +675,10 @@ class Bound:
 SPREAD_FACTOR = 2.0
 #: ... but never closer than this share of the way from the typical to a caught counterfeit.
 COUNTERFEIT_SHARE = 0.6
+#: A value fails an item only this many times the bound's width (typical to limit) beyond the
+#: bound: four reference shots under-cover the spread of bench photos, so a value just past the
+#: bound is inconclusive (the inspector looks closer), not a FAIL.
+DECISIVE_FACTOR = 1.0
 
 
 def calibrate(metric: str, authentic: list[float], counterfeit: list[float], floor: float) -> Bound:
@@ -573,8 +701,15 @@ def calibrate(metric: str, authentic: list[float], counterfeit: list[float], flo
     for fb in f:
         if worst + floor < fb < limit:
             limit = max(worst + COUNTERFEIT_SHARE * (fb - worst), worst + floor)
+    # decisive: as far again beyond the bound as the bound lies beyond the typical authentic ...
+    fail_limit = limit + DECISIVE_FACTOR * max(limit - typical, floor)
+    # ... or where the nearest of the pack's own counterfeits lands, when they show this tell (a
+    # known fake is decisive; nearer than it, authentic bench photos and fakes are not told apart)
+    caught = [fb for fb in f if fb > limit]
+    if caught:
+        fail_limit = min(fail_limit, min(caught))
     return Bound(metric, float(limit), typical, tuple(float(v) for v in authentic),
-                 tuple(float(v) for v in counterfeit))
+                 tuple(float(v) for v in counterfeit), float(fail_limit))
 
 
 def overlay(frame_rgb: np.ndarray, heat: np.ndarray, region: np.ndarray) -> np.ndarray:

@@ -119,3 +119,35 @@ def test_light_and_colour_cast_do_not_flip_an_authentic_verdict(gain: float, r: 
     zone = next(z for z in sample_zones("logo") if z["brand"] == "maison-aurel" and z["photo"].endswith("a02/front-logo.jpg"))
     result = logo.analyse(prepared("maison-aurel"), _relit(photo(zone), gain, (r, 1.0, b)))
     assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
+
+
+def test_a_value_just_past_its_bound_is_inconclusive_and_only_a_decisive_one_fails() -> None:
+    """Four careful reference shots under-cover bench photos: just past the bound asks the inspector."""
+    bound = shape_compare.calibrate("shape_iou", [0.93, 0.95, 0.94, 0.92], [], logo.FLOORS["shape_iou"])
+    assert bound.limit < bound.fail_limit
+    inside, band, beyond = 1 - bound.limit + 0.01, 1 - (bound.limit + bound.fail_limit) / 2, 1 - bound.fail_limit - 0.01
+    assert logo.status_of((bound,), {"shape_iou": inside}) is Status.PASS
+    assert logo.status_of((bound,), {"shape_iou": band}) is Status.INCONCLUSIVE
+    assert logo.status_of((bound,), {"shape_iou": beyond}) is Status.FAIL
+
+
+def test_known_counterfeits_pull_the_decisive_bound_in() -> None:
+    """A tell the pack's own counterfeits show is decisive where the nearest of them lands."""
+    alone = shape_compare.calibrate("shape_iou", [0.93, 0.95, 0.94, 0.92], [], 0.08)
+    fakes = shape_compare.calibrate("shape_iou", [0.93, 0.95, 0.94, 0.92], [0.80], 0.08)
+    assert fakes.fail_limit < alone.fail_limit
+    assert fakes.decisive(0.80)
+
+
+def test_the_bench_at_the_regions_border_is_not_ink_of_the_logo() -> None:
+    """Where the item's edge falls differs from shot to shot; a strip of bench along the border is left out."""
+    region = np.zeros((100, 200), bool)
+    region[5:95, 5:195] = True
+    letters = np.zeros_like(region)
+    letters[40:60, 50:60] = letters[40:60, 80:90] = True
+    strip = np.zeros_like(region)
+    strip[5:12, 5:195] = True
+    edge = shape_compare.border_ink(letters | strip, region, 3.0, None)
+    assert edge[strip].all() and not edge[letters].any()
+    # a piece the references also have there (a mark the region cuts through) is kept
+    assert not shape_compare.border_ink(letters | strip, region, 3.0, strip).any()
