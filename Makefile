@@ -1,6 +1,6 @@
 # Inspector Workstation: set-up, run and test on a fresh Debian/Ubuntu machine.
 #   make run    set everything up, then open the workstation (demo library on first start)
-#   make test   set everything up, then run the architecture check and the whole test suite
+#   make test   set everything up, then lint, check the architecture and run the whole test suite
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -22,6 +22,7 @@ run: setup
 	$(VENV)/bin/inspector-app --demo
 
 test: setup
+	$(VENV)/bin/ruff check inspector_app vision reference_library reports tools tests
 	$(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 

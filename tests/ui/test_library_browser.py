@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from inspector_app.ui.library_tree import COL_NAME, NodeKind
 from inspector_app.ui.main_window import MainWindow
+from inspector_app.workstation import Workstation
 
 from .helpers import import_through_ui, selected, visible_tree, zone_key
 from .packs import build_pack

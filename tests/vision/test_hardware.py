@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,7 +13,7 @@ from vision.findings import Status
 from vision.scale_card import find_scale_card
 from vision.zone import Tolerances
 
-from .test_logo import _relit, load, photo, sample_zones, zone_images, DEMO
+from .demo_data import DEMO, load, photo, relit, sample_zones, zone_images
 
 
 @cache
@@ -89,5 +88,5 @@ def test_card_white_stays_on_the_card() -> None:
 @settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(gain=st.floats(0.7, 1.1), r=st.floats(0.85, 1.15), b=st.floats(0.85, 1.15))
 def test_light_and_colour_cast_do_not_flip_authentic_hardware(gain: float, r: float, b: float) -> None:
-    result = hardware.analyse(prepared("maison-aurel"), _relit(photo(zone_of("maison-aurel", "a02")), gain, (r, 1.0, b)))
+    result = hardware.analyse(prepared("maison-aurel"), relit(photo(zone_of("maison-aurel", "a02")), gain, (r, 1.0, b)))
     assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]

@@ -7,12 +7,9 @@ the engine has not seen during preparation.
 
 from __future__ import annotations
 
-import json
-import tomllib
 from functools import cache
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,40 +18,15 @@ from hypothesis import strategies as st
 from vision import logo, shape_compare
 from vision.findings import Status
 
-DEMO = Path(__file__).parents[2] / "resources" / "demo"
+from .demo_data import load, photo, relit, sample_zones, zone_images
+
 SAMPLES = Path(__file__).parents[1] / "data" / "opencv-samples"
-
-
-def load(path: Path) -> np.ndarray:
-    return cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
-
-
-@cache
-def truth() -> dict:
-    return json.loads((DEMO / "samples" / "ground_truth.json").read_text(encoding="utf-8"))
-
-
-def zone_images(brand: str, kind: str) -> tuple[str, tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
-    pack_dir = DEMO / "packs" / brand
-    pack = tomllib.loads((pack_dir / "pack.toml").read_text(encoding="utf-8"))
-    zone = next(z for z in pack["zone"] if z["kind"] == kind)
-    refs = tuple(load(p) for g in zone["references"] for p in sorted(pack_dir.glob(g)))
-    fakes = tuple(load(p) for g in zone.get("counterfeits", []) for p in sorted(pack_dir.glob(g)))
-    return zone["id"], refs, fakes
-
-
-def sample_zones(kind: str) -> list[dict]:
-    return [dict(z, brand=item["brand"]) for item in truth()["items"] for z in item["zones"] if z["kind"] == kind]
 
 
 @cache
 def prepared(brand: str) -> logo.LogoPrepared:
     _, refs, fakes = zone_images(brand, "logo")
     return logo.prepare(refs, fakes)
-
-
-def photo(zone: dict) -> np.ndarray:
-    return load(DEMO / zone["photo"])
 
 
 TELLS = [z for z in sample_zones("logo") if z["tell"]]
@@ -107,17 +79,11 @@ def test_analyse_rejects_a_non_rgb_photo() -> None:
         logo.analyse(prepared("maison-aurel"), np.zeros((10, 10), np.uint8))
 
 
-def _relit(img: np.ndarray, gain: float, cast: tuple[float, float, float]) -> np.ndarray:
-    """A global exposure change and white-balance cast, applied in linear light as a camera would."""
-    lin = (img.astype(np.float32) / 255.0) ** 2.2 * gain * np.asarray(cast, np.float32)
-    return np.clip(np.rint(np.clip(lin, 0, 1) ** (1 / 2.2) * 255.0), 0, 255).astype(np.uint8)
-
-
 @settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(gain=st.floats(0.6, 1.3), r=st.floats(0.8, 1.2), b=st.floats(0.8, 1.2))
 def test_light_and_colour_cast_do_not_flip_an_authentic_verdict(gain: float, r: float, b: float) -> None:
     zone = next(z for z in sample_zones("logo") if z["brand"] == "maison-aurel" and z["photo"].endswith("a02/front-logo.jpg"))
-    result = logo.analyse(prepared("maison-aurel"), _relit(photo(zone), gain, (r, 1.0, b)))
+    result = logo.analyse(prepared("maison-aurel"), relit(photo(zone), gain, (r, 1.0, b)))
     assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
 
 

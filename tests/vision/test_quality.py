@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -14,8 +13,7 @@ from vision.image_io import decode_image
 from vision.quality import (GateBaseline, assess_photo, baseline_from_references, estimate_blur_px,
                             glare_finding, luminance, resolution_finding, to_working_resolution)
 
-DEMO = Path(__file__).parents[2] / "resources" / "demo"
-
+from .demo_data import DEMO, relit
 
 def photo(rel: str) -> np.ndarray:
     return decode_image((DEMO / rel).read_bytes())
@@ -96,18 +94,12 @@ def test_resolution() -> None:
     assert finding is not None and "move closer" in finding.message
 
 
-def _expose(img: np.ndarray, stops: float) -> np.ndarray:
-    """Change exposure in linear light, as a camera would."""
-    linear = (img.astype(np.float32) / 255.0) ** 2.2 * 2.0**stops
-    return np.clip(255.0 * np.clip(linear, 0, 1) ** (1 / 2.2), 0, 255).astype(np.uint8)
-
-
 def test_too_dark_is_judged_against_the_zone_references() -> None:
     refs = tuple(photo(f"packs/maison-aurel/refs/city-tote/serial-tag/ref-0{i}.jpg") for i in (1, 2, 3, 4))
     baseline = baseline_from_references(refs)
     tag = photo("samples/maison-aurel/a01/serial-tag.jpg")
-    assert assess_photo(_expose(tag, -0.5), baseline).usable
+    assert assess_photo(relit(tag, 2.0**-0.5), baseline).usable
     # Three stops under: a white tag still reads 60-70 of 255, far above the absolute floor.
-    dark = _expose(tag, -3.0)
+    dark = relit(tag, 2.0**-3.0)
     assert assess_photo(dark).usable
     assert (assess_photo(dark, baseline).retake or "").startswith("Too dark")

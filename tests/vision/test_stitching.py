@@ -7,13 +7,8 @@ on the spot by `tools.demogen` for what the library does not hold.
 
 from __future__ import annotations
 
-import glob
-import json
-import tomllib
 from functools import lru_cache
-from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,29 +21,17 @@ from vision.image_io import decode_image
 from vision.stitching import StitchingPrepared, analyse, measure_seam, prepare
 from vision.zone import Tolerances
 
-DEMO = Path(__file__).parents[2] / "resources" / "demo"
-TRUTH = json.loads((DEMO / "samples" / "ground_truth.json").read_text())
-ZONES = {"maison-aurel": "handle-stitching", "kestrel-athletics": "heel-stitching"}
-
-
-def load(path: Path) -> np.ndarray:
-    return cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
-
+from .demo_data import DEMO, load, truth, zone_images, zone_spec
+from .demo_data import sample as demo_sample
 
 @lru_cache(maxsize=None)
 def prepared(brand: str) -> StitchingPrepared:
-    root = DEMO / "packs" / brand
-    manifest = tomllib.loads((root / "pack.toml").read_text())
-    zone = next(z for z in manifest["zone"] if z["id"] == ZONES[brand])
-    refs = tuple(load(Path(f)) for g in zone["references"] for f in sorted(glob.glob(str(root / g))))
-    fakes = tuple(load(Path(f)) for g in zone["counterfeits"] for f in sorted(glob.glob(str(root / g))))
-    return prepare(refs, fakes, Tolerances.from_mapping(zone["tolerances"]))
+    _, refs, fakes = zone_images(brand, "stitching")
+    return prepare(refs, fakes, Tolerances.from_mapping(zone_spec(brand, "stitching")["tolerances"]))
 
 
 def sample(brand: str, item: str) -> tuple[np.ndarray, dict]:
-    entry = next(i for i in TRUTH["items"] if i["id"] == f"{brand}/{item}")
-    zone = next(z for z in entry["zones"] if z["kind"] == "stitching")
-    return load(DEMO / zone["photo"]), zone
+    return demo_sample(brand, item, "stitching")
 
 
 def rendered(design, zone_id: str, name: str, *, tell: str | None = None, defect: str | None = None,
@@ -117,7 +100,7 @@ def test_too_few_stitches_is_inconclusive() -> None:
 def test_measurements_match_the_rendered_truth() -> None:
     """Mean absolute error over every usable authentic demo photo with its card."""
     pitch_err, angle_err = [], []
-    for item in TRUTH["items"]:
+    for item in truth()["items"]:
         for zone in item["zones"]:
             if zone["kind"] != "stitching" or zone["defect"] or zone["tell"]:
                 continue
@@ -182,10 +165,8 @@ def test_pack_pitch_guides_the_measurement_away_from_harmonics() -> None:
 def test_references_measured_off_the_pack_pitch_make_the_zone_inconclusive() -> None:
     """References that measure half or twice the pack's pitch show the method measures something else
     (a harmonic, the thread's twist): the zone is never failed on that measurement."""
-    root = DEMO / "packs" / "maison-aurel"
-    manifest = tomllib.loads((root / "pack.toml").read_text())
-    zone = next(z for z in manifest["zone"] if z["id"] == ZONES["maison-aurel"])
-    refs = tuple(load(Path(f)) for g in zone["references"] for f in sorted(glob.glob(str(root / g))))
+    zone = zone_spec("maison-aurel", "stitching")
+    _, refs, _ = zone_images("maison-aurel", "stitching")
     lo, hi = zone["tolerances"]["pitch_mm"]
     # a pack claiming twice the pitch: the hint range cannot reach the real stitches' harmonic
     angles = tuple(zone["tolerances"]["angle_deg"])

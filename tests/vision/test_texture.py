@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import glob
-import json
-import tomllib
 from functools import lru_cache
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -18,29 +14,17 @@ from vision.findings import Status
 from vision.texture import TexturePrepared, analyse, material_mask, prepare, texture_stats
 from vision.zone import Tolerances
 
-DEMO = Path(__file__).parents[2] / "resources" / "demo"
-TRUTH = json.loads((DEMO / "samples" / "ground_truth.json").read_text())
-ZONES = {"maison-aurel": "body-leather", "kestrel-athletics": "upper-mesh"}
-
-
-def load(path: Path) -> np.ndarray:
-    return cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
-
+from .demo_data import zone_images
+from .demo_data import sample as demo_sample
 
 @lru_cache(maxsize=None)
 def prepared(brand: str) -> TexturePrepared:
-    root = DEMO / "packs" / brand
-    manifest = tomllib.loads((root / "pack.toml").read_text())
-    zone = next(z for z in manifest["zone"] if z["id"] == ZONES[brand])
-    refs = tuple(load(Path(f)) for g in zone["references"] for f in sorted(glob.glob(str(root / g))))
-    fakes = tuple(load(Path(f)) for g in zone["counterfeits"] for f in sorted(glob.glob(str(root / g))))
+    _, refs, fakes = zone_images(brand, "texture")
     return prepare(refs, fakes, Tolerances())
 
 
 def sample(brand: str, item: str) -> tuple[np.ndarray, dict]:
-    entry = next(i for i in TRUTH["items"] if i["id"] == f"{brand}/{item}")
-    zone = next(z for z in entry["zones"] if z["kind"] == "texture")
-    return load(DEMO / zone["photo"]), zone
+    return demo_sample(brand, item, "texture")
 
 
 @pytest.mark.parametrize(("brand", "item"), [("maison-aurel", "a01"), ("maison-aurel", "a02"),
