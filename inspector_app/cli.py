@@ -21,7 +21,7 @@ from reference_library.store import StoreError
 from reference_library.validation import Progress, validate_pack
 
 from .services.library import DemoSeedRequest, LibraryService
-from .services.inspection import InspectionError, InspectionResult, InspectionService, InspectRequest
+from .services.inspection import InspectionError, InspectionResult, InspectRequest
 from .workstation import Workstation, demo_pack_dirs
 
 EXIT_OK, EXIT_INVALID = 0, 2
