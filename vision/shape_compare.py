@@ -715,10 +715,9 @@ def calibrate(metric: str, authentic: list[float], counterfeit: list[float], flo
 def overlay(frame_rgb: np.ndarray, heat: np.ndarray, region: np.ndarray) -> np.ndarray:
     """The aligned crop with the difference heat map over it (RGB uint8)."""
     h = np.clip(heat / max(float(heat.max()), 1e-6), 0, 1)
-    colour = cv2.applyColorMap((h * 255).astype(np.uint8), cv2.COLORMAP_JET)[..., ::-1]
-    out = (0.55 * frame_rgb + 0.45 * colour).astype(np.uint8)
-    out[~region] = (0.4 * out[~region]).astype(np.uint8)
-    return out
+    colour = cv2.cvtColor(cv2.applyColorMap((h * 255).astype(np.uint8), cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
+    out = cv2.addWeighted(np.ascontiguousarray(frame_rgb, np.uint8), 0.55, colour, 0.45, 0.0)
+    return np.where(region[..., None], out, cv2.convertScaleAbs(out, alpha=0.4))
 
 
 def draw_matches(ref_rgb: np.ndarray, photo_rgb: np.ndarray, alignment: Alignment) -> np.ndarray:
