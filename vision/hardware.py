@@ -44,11 +44,15 @@ WHITE_LINEAR = 0.85
 FLOORS = {"outline_iou": 0.04, "aspect_ratio": 0.08, "engraving_match": 0.08,
           "engraving_stroke_ratio": 0.10, "engraving_difference": 0.12}
 SHAPE_METRICS = tuple(FLOORS)
+#: Metrics of the plate's silhouette, registered by its own moments (see :func:`align_outline`).
+SILHOUETTE_METRICS = ("outline_iou", "aspect_ratio")
 DELTA_E_FLOOR = 2.0
 #: The features lie mostly on the engraving: the frame reaches this far beyond them for the outline.
 FRAME_GROW = 0.4
 #: Share of the metal's lightness distribution used for its colour (no grooves, no highlights).
 METAL_QUANTILES = (0.2, 0.7)
+#: The plate's silhouette is registered on the references' with at most this scale correction.
+OUTLINE_MAX_SCALE = 1.04
 
 
 @dataclass(frozen=True)
@@ -241,7 +245,7 @@ def measure_shapes(shapes: logo.ShapeReference, plate: Plate, located: logo.Loca
     soft = sc.ink_map(shapes.model, located.frame_rgb, t.region, t.ink)
     ref_mask = plate.mask if plate_mask is None else plate_mask
     found = find_plate(soft, t.region, plate.in_ink_class, near=ref_mask)
-    mask = found[0] if found else np.zeros_like(ref_mask)
+    mask = align_outline(found[0], ref_mask) if found else np.zeros_like(ref_mask)
     union = (mask | ref_mask).sum()
     iou = float((mask & ref_mask).sum() / union) if union else 0.0
     ratio = axes_ratio(mask) / axes_ratio(ref_mask) if found else 0.0
@@ -252,6 +256,31 @@ def measure_shapes(shapes: logo.ShapeReference, plate: Plate, located: logo.Loca
               "engraving_stroke_ratio": ev["stroke_width_ratio"], "engraving_difference": ev["local_difference"]}
     outline_diff = (mask ^ ref_mask).astype(np.float32)
     return values, np.maximum(heat / max(float(heat.max()), 1e-6), outline_diff)
+
+
+def align_outline(mask: np.ndarray, ref_mask: np.ndarray) -> np.ndarray:
+    """The photo's silhouette registered onto the references' silhouette by its moments.
+
+    The features, and the fine alignment on the grey image, lock onto the engraving (and
+    may be pulled by a textured material around the plate): extrapolated from a small
+    engraving to the plate's rim, a residual shift or a scale error of a few per cent costs
+    the outline several per cent of overlap. The silhouette's centroid is moved onto the
+    references' (at most a few per cent of the frame, as the fine alignment) and its size
+    corrected by at most :data:`OUTLINE_MAX_SCALE`: neither changes the outline's shape or
+    proportions, and a plate much larger or smaller than the brand's still differs.
+    """
+    h, w = ref_mask.shape
+    mr = cv2.moments(ref_mask.astype(np.uint8), True)
+    mp = cv2.moments(mask.astype(np.uint8), True)
+    if mr["m00"] < 50 or mp["m00"] < 50:
+        return mask
+    cr = np.array([mr["m10"], mr["m01"]]) / mr["m00"]
+    cp = np.array([mp["m10"], mp["m01"]]) / mp["m00"]
+    if np.linalg.norm(cr - cp) > sc.MAX_REFINE_SHIFT * max(h, w):
+        return mask
+    s = float(np.clip(np.sqrt(mr["m00"] / mp["m00"]), 1 / OUTLINE_MAX_SCALE, OUTLINE_MAX_SCALE))
+    A = np.array([[s, 0, cr[0] - s * cp[0]], [0, s, cr[1] - s * cp[1]]], np.float32)
+    return cv2.warpAffine(mask.astype(np.uint8), A, (w, h), flags=cv2.INTER_NEAREST, borderValue=0) > 0
 
 
 def _card_and_gains(work: np.ndarray) -> tuple[ScaleCard | None, np.ndarray | None]:
@@ -327,7 +356,8 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
             lab = metal_lab(located.frame_rgb, gains, metal)
             if lab is not None:
                 fake_de.append(delta_e(lab, ref_lab))
-    bounds = logo.bounds_for(SHAPE_METRICS, FLOORS, authentic, fake_values)
+    bounds = tuple(separated_decisive(b, FLOORS[b.metric])
+                   for b in logo.bounds_for(SHAPE_METRICS, FLOORS, authentic, fake_values))
     if tolerances.max_delta_e is not None:
         max_de, source = float(tolerances.max_delta_e), "pack"
     else:
@@ -339,6 +369,20 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
                 max_de = max(worst + sc.COUNTERFEIT_SHARE * (f - worst), worst + DELTA_E_FLOOR)
         source = "calibrated"
     return HardwarePrepared(shapes, plate, ref_lab, max_de, source, bounds, tuple(ref_de), tuple(fake_de))
+
+
+def separated_decisive(bound: sc.Bound, floor: float) -> sc.Bound:
+    """The bound's decisive limit, capped only at known counterfeits clearly apart from the authentic.
+
+    :func:`vision.shape_compare.calibrate` makes the nearest caught counterfeit decisive. A fake
+    that lands just past the pass limit lies where authentic bench photos also land (four reference
+    shots under-cover their spread): capping there fails authentic items as far out as that fake.
+    So a counterfeit caps the decisive limit only when it lies at least the metric's floor (the
+    method's resolution) beyond the pass limit; nearer, a photo there is inconclusive, not a FAIL.
+    """
+    default = bound.limit + sc.DECISIVE_FACTOR * max(bound.limit - bound.typical, floor)
+    caught = [b for b in (sc.badness(bound.metric, v) for v in bound.counterfeit) if b >= bound.limit + floor]
+    return replace(bound, fail_limit=float(min([default] + caught)))
 
 
 def _describe(metric: str, value: float, bound: sc.Bound) -> str:
@@ -411,8 +455,11 @@ def analyse(prepared: HardwarePrepared, photo: np.ndarray) -> ZoneAnalysis:
     )
     status = Status.FAIL if not ok else logo.status_of(prepared.bounds, values)
     weak = not located.refined and located.alignment.inliers < sc.CONFIDENT_INLIERS
-    if status is Status.FAIL and ok and weak:
-        return logo.unverified(findings, evidence, "hardware")   # only the shapes disagree, unverified
+    # the outline is registered on its own silhouette (align_outline): a decisive outline or
+    # proportion stands without the fine alignment; the engraving's metrics need it
+    needs_fine = any(b.decisive(values[b.metric]) for b in prepared.bounds if b.metric not in SILHOUETTE_METRICS)
+    if status is Status.FAIL and ok and weak and needs_fine:
+        return logo.unverified(findings, evidence, "hardware")   # only the engraving disagrees, unverified
     if status is Status.INCONCLUSIVE:
         return logo.not_decisive(findings, evidence, "hardware")
     return ZoneAnalysis(status, score, tuple(findings), None, evidence)

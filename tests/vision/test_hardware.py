@@ -27,7 +27,8 @@ def zone_of(brand: str, item: str) -> dict:
 
 
 @pytest.mark.parametrize("brand,item", [("maison-aurel", "a01"), ("maison-aurel", "a05"),
-                                        ("kestrel-athletics", "a01"), ("kestrel-athletics", "a05")])
+                                        ("kestrel-athletics", "a01"), ("kestrel-athletics", "a05"),
+                                        ("kestrel-athletics", "a04"), ("kestrel-athletics", "c02")])
 def test_authentic_hardware_passes(brand: str, item: str) -> None:
     result = hardware.analyse(prepared(brand), photo(zone_of(brand, item)))
     assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
@@ -64,7 +65,7 @@ def test_other_outline_is_never_passed() -> None:
     """A different plate outline fails, or at worst (fine alignment unverified) asks for a retake."""
     zone = next(z for z in sample_zones("hardware") if z["tell"] == "outline")
     result = hardware.analyse(prepared(zone["brand"]), photo(zone))
-    assert result.status is not Status.PASS
+    assert result.status is Status.FAIL       # the silhouette is registered on its own: no retake needed
     outline = next(f for f in result.findings if f.metric == "outline_iou")
     assert not outline.passed and "outline" in outline.message
 
@@ -90,3 +91,13 @@ def test_card_white_stays_on_the_card() -> None:
 def test_light_and_colour_cast_do_not_flip_authentic_hardware(gain: float, r: float, b: float) -> None:
     result = hardware.analyse(prepared("maison-aurel"), relit(photo(zone_of("maison-aurel", "a02")), gain, (r, 1.0, b)))
     assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
+
+
+def test_a_counterfeit_just_past_the_bound_does_not_make_it_decisive() -> None:
+    """Only a known fake clearly beyond the pass limit (by the metric's floor) caps the decisive limit."""
+    from vision import shape_compare as sc
+    near = sc.calibrate("engraving_difference", [0.15, 0.25, 0.22, 0.15], [0.374, 0.44, 0.6], 0.12)
+    assert near.fail_limit < 0.38                      # the shared calibration: a photo at 0.38 fails
+    bound = hardware.separated_decisive(near, 0.12)
+    assert bound.limit == near.limit and not bound.decisive(0.383) and not bound.decisive(0.44)
+    assert bound.decisive(0.6) and bound.fail_limit >= bound.limit + 0.12
