@@ -7,6 +7,7 @@ the engine has not seen during preparation.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -117,3 +118,20 @@ def test_the_bench_at_the_regions_border_is_not_ink_of_the_logo() -> None:
     assert edge[strip].all() and not edge[letters].any()
     # a piece the references also have there (a mark the region cuts through) is kept
     assert not shape_compare.border_ink(letters | strip, region, 3.0, strip).any()
+
+
+def test_the_ink_refinement_takes_out_a_residual_misalignment() -> None:
+    """A stroke-sized residual left by the features' homography reads as a shape change; aligning the
+    photo's ink with the references' ink takes it out, and a clean alignment is left where it is."""
+    shapes = prepared("maison-aurel").shapes
+    zone = next(z for z in AUTHENTIC if z["brand"] == "maison-aurel")
+    located = logo.locate(shapes, photo(zone))
+    assert not isinstance(located, str)
+    nudge = np.array([[1.0, 0, 0.8 * shapes.template.stroke_px], [0, 1.0, 0.5 * shapes.template.stroke_px],
+                      [0, 0, 1.0]])
+    to_frame = nudge @ located.to_frame
+    off = replace(located, to_frame=to_frame, frame_rgb=shapes.frame.warp(located.work, to_frame), refined=False)
+    before = logo.measure(shapes, off)[0]["shape_iou"]
+    after = logo.measure(shapes, logo.refine_on_ink(shapes, off))[0]["shape_iou"]
+    assert after > before + 0.05
+    assert after >= logo.measure(shapes, located)[0]["shape_iou"] - 0.03
