@@ -24,6 +24,7 @@ of the region compared (the card may lie anywhere beside the hardware). Then:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 import cv2
 import numpy as np
@@ -385,27 +386,27 @@ def separated_decisive(bound: sc.Bound, floor: float) -> sc.Bound:
     return replace(bound, fail_limit=float(min([default] + caught)))
 
 
-def _describe(metric: str, value: float, bound: sc.Bound) -> str:
-    ok, exp = bound.passed(value), bound.expected()
-    if metric == "outline_iou":
-        return (f"The plate's outline matches the reference ({value:.2f}, authentic {exp})" if ok
-                else f"The plate's outline differs from the reference ({value:.2f}, authentic {exp}): "
-                     "shape or proportions are not the brand's")
-    if metric == "aspect_ratio":
-        return (f"The plate's proportions match the reference ({value:.2f} times, authentic {exp})" if ok
-                else f"The plate is {'longer' if value > 1 else 'squatter'} than the reference "
-                     f"({value:.2f} times, authentic {exp})")
-    if metric == "engraving_match":
-        return (f"The engraving's letters match the reference ({value:.2f}, authentic {exp})" if ok
-                else f"The engraving's letters differ from the reference ({value:.2f}, authentic {exp}): "
-                     "wrong typeface")
-    if metric == "engraving_stroke_ratio":
-        return (f"The engraving's stroke weight matches ({value:.2f} times, authentic {exp})" if ok
-                else f"The engraving's strokes are {'heavier' if value > 1 else 'lighter'} than the reference "
-                     f"({value:.2f} times, authentic {exp})")
-    return (f"No part of the engraving is missing or altered (worst spot {value:.2f}, authentic {exp})" if ok
-            else f"Part of the engraving differs from the reference (worst spot {value:.2f}, authentic {exp}); "
-                 "see the difference map")
+WORDING = {
+    "outline_iou": sc.Wording(
+        "The plate's outline matches the reference ({value:.2f}, authentic {exp})",
+        "The plate's outline differs from the reference ({value:.2f}, authentic {exp}): "
+        "shape or proportions are not the brand's"),
+    "aspect_ratio": sc.Wording(
+        "The plate's proportions match the reference ({value:.2f} times, authentic {exp})",
+        "The plate is {direction} than the reference ({value:.2f} times, authentic {exp})", "longer", "squatter"),
+    "engraving_match": sc.Wording(
+        "The engraving's letters match the reference ({value:.2f}, authentic {exp})",
+        "The engraving's letters differ from the reference ({value:.2f}, authentic {exp}): wrong typeface"),
+    "engraving_stroke_ratio": sc.Wording(
+        "The engraving's stroke weight matches ({value:.2f} times, authentic {exp})",
+        "The engraving's strokes are {direction} than the reference ({value:.2f} times, authentic {exp})",
+        "heavier", "lighter"),
+    "engraving_difference": sc.Wording(
+        "No part of the engraving is missing or altered (worst spot {value:.2f}, authentic {exp})",
+        "Part of the engraving differs from the reference (worst spot {value:.2f}, authentic {exp}); "
+        "see the difference map"),
+}
+_describe = partial(sc.sentence, WORDING)
 
 
 def analyse(prepared: HardwarePrepared, photo: np.ndarray) -> ZoneAnalysis:

@@ -24,6 +24,7 @@ differ, the known counterfeits show how far fakes land (see
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 import cv2
 import numpy as np
@@ -296,28 +297,29 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
     return LogoPrepared(shapes, bounds)
 
 
-def _describe(metric: str, value: float, bound: sc.Bound) -> str:
-    ok = bound.passed(value)
-    exp = bound.expected()
-    if metric == "shape_iou":
-        return (f"Letter and emblem shapes match the reference ({value:.2f}, authentic items score {exp})" if ok
-                else f"Letter or emblem shapes differ from the reference ({value:.2f}, authentic items score {exp}): "
-                     "typeface or outline is not the brand's")
-    if metric == "stroke_width_ratio":
-        return (f"Stroke weight matches the reference ({value:.2f} times, authentic {exp})" if ok
-                else f"Strokes are {'heavier' if value > 1 else 'lighter'} than the reference "
-                     f"({value:.2f} times, authentic {exp}): wrong font weight")
-    if metric == "extent_ratio":
-        return (f"Logo length matches the reference ({value:.2f} times, authentic {exp})" if ok
-                else f"The logo is {'longer' if value > 1 else 'shorter'} than the reference "
-                     f"({value:.2f} times, authentic {exp}): letter spacing or proportions differ")
-    if metric == "spacing_profile_corr":
-        return (f"Letters sit where the reference has them ({value:.2f}, authentic {exp})" if ok
-                else f"Letters do not sit where the reference has them ({value:.2f}, authentic {exp}): "
-                     "letter spacing or proportions differ")
-    return (f"No part of the logo is missing or altered (worst spot {value:.2f}, authentic {exp})" if ok
-            else f"Part of the logo is missing, added or resized (worst spot {value:.2f}, authentic {exp}); "
-                 "see the difference map")
+WORDING = {
+    "shape_iou": sc.Wording(
+        "Letter and emblem shapes match the reference ({value:.2f}, authentic items score {exp})",
+        "Letter or emblem shapes differ from the reference ({value:.2f}, authentic items score {exp}): "
+        "typeface or outline is not the brand's"),
+    "stroke_width_ratio": sc.Wording(
+        "Stroke weight matches the reference ({value:.2f} times, authentic {exp})",
+        "Strokes are {direction} than the reference ({value:.2f} times, authentic {exp}): wrong font weight",
+        "heavier", "lighter"),
+    "extent_ratio": sc.Wording(
+        "Logo length matches the reference ({value:.2f} times, authentic {exp})",
+        "The logo is {direction} than the reference ({value:.2f} times, authentic {exp}): "
+        "letter spacing or proportions differ", "longer", "shorter"),
+    "spacing_profile_corr": sc.Wording(
+        "Letters sit where the reference has them ({value:.2f}, authentic {exp})",
+        "Letters do not sit where the reference has them ({value:.2f}, authentic {exp}): "
+        "letter spacing or proportions differ"),
+    "local_difference": sc.Wording(
+        "No part of the logo is missing or altered (worst spot {value:.2f}, authentic {exp})",
+        "Part of the logo is missing, added or resized (worst spot {value:.2f}, authentic {exp}); "
+        "see the difference map"),
+}
+_describe = partial(sc.sentence, WORDING)
 
 
 def status_of(bounds: tuple[sc.Bound, ...], values: dict[str, float]) -> Status:

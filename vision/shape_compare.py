@@ -639,6 +639,27 @@ def badness(metric: str, value: float) -> float:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """How a shape metric reads to the inspector, passed and failed.
+
+    Templates are ``str.format`` strings with ``value``, ``exp`` (the bound in
+    words) and, for ratios, ``direction``: ``larger`` above 1, ``smaller`` below.
+    """
+
+    passed: str
+    failed: str
+    larger: str = ""
+    smaller: str = ""
+
+
+def sentence(wording: dict[str, Wording], metric: str, value: float, bound: Bound) -> str:
+    """The finding's sentence for ``metric`` from a module's wording table."""
+    w = wording[metric]
+    template = w.passed if bound.passed(value) else w.failed
+    return template.format(value=value, exp=bound.expected(), direction=w.larger if value > 1 else w.smaller)
+
+
+@dataclass(frozen=True)
 class Bound:
     metric: str
     limit: float               # badness limit: above it the metric fails
