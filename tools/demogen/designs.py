@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from reference_library.manifest import CheckSpec  # the pack format's own checklist entry
+
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 #: Fonts a brand may use; all ship with Debian's fonts-dejavu-core/-extra.
@@ -144,16 +146,6 @@ class ZoneSpec:
     kind: str                  # logo | stitching | hardware | code | texture
     title: str
     critical: bool
-
-
-@dataclass(frozen=True)
-class CheckSpec:
-    """One checklist entry; `zone` ties it to a zone's analysis."""
-
-    id: str
-    text: str
-    critical: bool
-    zone: str | None = None
 
 
 @dataclass(frozen=True)
