@@ -5,10 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "opencv-samples"
+from tests.conftest import SAMPLES, ed25519_public_pem
 
 MANIFEST = """\
 [pack]
@@ -86,10 +83,8 @@ def build_pack(root: Path, *, brand: str = "maison-test", brand_name: str = "Mai
                            ("refs/serial-tag/linux.jpg", "LinuxLogo.jpg")):
         (root / target).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(SAMPLES / sample, root / target)
-    key = Ed25519PrivateKey.generate().public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     (root / "keys").mkdir()
-    (root / "keys" / "serial-ed25519.pub").write_bytes(key)
+    (root / "keys" / "serial-ed25519.pub").write_bytes(ed25519_public_pem())
     return root
 
 
