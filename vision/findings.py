@@ -45,6 +45,15 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """The photo and its best reference resampled into one frame: what a second opinion compares."""
+
+    photo: np.ndarray      # RGB uint8, the photo in the reference's frame
+    reference: np.ndarray  # RGB uint8, the best-matching reference in the same frame
+    roi: np.ndarray        # bool, where the zone's design lies in the frame
+
+
+@dataclass(frozen=True)
 class ZoneAnalysis:
     status: Status
     score: float                               # 0..1, confidence the zone is authentic
@@ -52,6 +61,7 @@ class ZoneAnalysis:
     retake: str | None = None                  # set when the photo itself must be taken again
     evidence: tuple[Evidence, ...] = field(default=())
     measurements: Mapping[str, float | str] = field(default_factory=dict)  # e.g. serial, pitch_mm
+    comparison: Comparison | None = None       # set by aligning analysers (logo, hardware)
 
     @classmethod
     def inconclusive(cls, findings: tuple[Finding, ...], retake: str | None = None,

@@ -459,11 +459,13 @@ def analyse(prepared: HardwarePrepared, photo: np.ndarray) -> ZoneAnalysis:
     # the outline is registered on its own silhouette (align_outline): a decisive outline or
     # proportion stands without the fine alignment; the engraving's metrics need it
     needs_fine = any(b.decisive(values[b.metric]) for b in prepared.bounds if b.metric not in SILHOUETTE_METRICS)
+    compared = logo.comparison(shapes, located)
     if status is Status.FAIL and ok and weak and needs_fine:
-        return logo.unverified(findings, evidence, "hardware")   # only the engraving disagrees, unverified
+        # only the engraving disagrees, and the alignment is unverified
+        return replace(logo.unverified(findings, evidence, "hardware"), comparison=compared)
     if status is Status.INCONCLUSIVE:
-        return logo.not_decisive(findings, evidence, "hardware")
-    return ZoneAnalysis(status, score, tuple(findings), None, evidence)
+        return replace(logo.not_decisive(findings, evidence, "hardware"), comparison=compared)
+    return ZoneAnalysis(status, score, tuple(findings), None, evidence, comparison=compared)
 
 
 def _colour_words(lab: np.ndarray, ref: np.ndarray) -> str:

@@ -31,7 +31,7 @@ import numpy as np
 
 from . import shape_compare as sc
 from .align import Alignment
-from .findings import Evidence, Finding, Status, ZoneAnalysis
+from .findings import Comparison, Evidence, Finding, Status, ZoneAnalysis
 from .quality import glare_finding, resolution_finding
 from .zone import Tolerances
 
@@ -379,18 +379,24 @@ def analyse(prepared: LogoPrepared, photo: np.ndarray) -> ZoneAnalysis:
     problem = photo_checks(shapes, located, "logo")
     if problem is not None:
         return problem
-    refined = refine_on_ink(shapes, located)
-    findings, evidence, score, status = judge(shapes, prepared.bounds, refined)
-    if status is not Status.PASS and refined is not located:
+    used = refine_on_ink(shapes, located)
+    findings, evidence, score, status = judge(shapes, prepared.bounds, used)
+    if status is not Status.PASS and used is not located:
         # the ink refinement is an improvement on the features' alignment, not a new judge: what the
         # photo shows only under one of the two alignments is not held against the item
         alt = judge(shapes, prepared.bounds, located)
         rank = {Status.FAIL: 0, Status.INCONCLUSIVE: 1, Status.PASS: 2}
         if (rank[alt[3]], alt[2]) > (rank[status], score):
             findings, evidence, score, status = alt
+            used = located
     if status is Status.INCONCLUSIVE:
-        return not_decisive(findings, evidence, "logo")
-    return ZoneAnalysis(status, score, tuple(findings), None, tuple(evidence))
+        return replace(not_decisive(findings, evidence, "logo"), comparison=comparison(shapes, used))
+    return ZoneAnalysis(status, score, tuple(findings), None, tuple(evidence), comparison=comparison(shapes, used))
+
+
+def comparison(shapes: ShapeReference, located: Located) -> Comparison:
+    """The photo and the reference it was matched with, both in the frame."""
+    return Comparison(located.frame_rgb, shapes.frame_images[located.ref_index], shapes.frame.roi)
 
 
 def unverified(findings: list[Finding], evidence: list[Evidence] | tuple[Evidence, ...], title: str) -> ZoneAnalysis:
