@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml tools/install_system_deps.sh
 	tools/install_system_deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,postgres]"
+	$(PY) -m pip install --quiet -e ".[test,postgres,train]"
 	touch $(STAMP)
 
 run: setup

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reference_library.catalog import BrandSummary, NotInLibrary, list_library
 from reference_library.exporter import export_pack
+from reference_library.model_registry import ModelSummary, RegistryError, assign_kinds
 from reference_library.importer import ImportResult, import_pack
 from reference_library.problems import PackError
 from reference_library.source import open_pack_source
@@ -21,6 +22,7 @@ from reference_library.store import StoreError
 from reference_library.validation import Progress, validate_pack
 
 from .services.library import DemoSeedRequest, LibraryService
+from .services.models import ModelService
 from .services.inspection import InspectionError, InspectionResult, InspectRequest
 from .workstation import Workstation, demo_pack_dirs
 
@@ -56,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = lib.add_parser("import-demo", help="import the bundled demo packs (fictional brands)")
     p.add_argument("--if-empty", action="store_true", help="only when the library holds no brand yet")
 
+    models = commands.add_parser("models", help="classifier models: which serves which zone kinds, install newer")
+    mod = models.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = mod.add_parser("list", help="installed models, newest first, and the zone kinds each serves now")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = mod.add_parser("install", help="install a model file (.onnx with its .json model card beside it)")
+    p.add_argument("path", type=Path)
+
     p = commands.add_parser("inspect", help="judge an item's zone photos against the brand's current pack")
     p.add_argument("--brand", required=True)
     p.add_argument("--model", required=True)
@@ -81,11 +90,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .app import run_gui  # Qt is imported only when a window is wanted
         return run_gui(seed_demo=args.demo)
     try:
-        return _run_inspect(args) if args.command == "inspect" else _run_library(args)
+        run = {"inspect": _run_inspect, "models": _run_models, "library": _run_library}[args.command]
+        return run(args)
     except PackError as exc:
         print(exc.describe(), file=sys.stderr)
         return EXIT_INVALID
-    except (UsageError, NotInLibrary, StoreError, InspectionError) as exc:
+    except (UsageError, NotInLibrary, StoreError, InspectionError, RegistryError) as exc:
         print(f"inspector-app: {exc}", file=sys.stderr)
         return EXIT_INVALID
 
@@ -117,6 +127,41 @@ def _run_library(args: argparse.Namespace) -> int:
     finally:
         ws.close()
     return EXIT_OK
+
+
+def _run_models(args: argparse.Namespace) -> int:
+    ws = Workstation.open()
+    try:
+        service = ModelService(ws.session_factory, ws.store)
+        if args.action == "install":
+            m = service.install(args.path)
+            print(f"installed {m.name} {m.version} ({m.sha256[:12]}) for {', '.join(m.kinds)}, threshold {m.threshold:.3f}")
+        models = service.models()
+    finally:
+        ws.close()
+    if args.action == "list":
+        print(json.dumps([_model_json(m, models) for m in models], indent=2) if args.json else _models_text(models))
+    return EXIT_OK
+
+
+def _serves(model: ModelSummary, models: tuple[ModelSummary, ...]) -> list[str]:
+    return [kind for kind, m in assign_kinds(models).items() if m.sha256 == model.sha256]
+
+
+def _model_json(model: ModelSummary, models: tuple[ModelSummary, ...]) -> dict[str, object]:
+    return {**model.as_json(), "serving": _serves(model, models)}
+
+
+def _models_text(models: tuple[ModelSummary, ...]) -> str:
+    if not models:
+        return "no classifier model is installed: install one with 'inspector-app models install PATH'"
+    lines = []
+    for m in models:
+        serving = _serves(m, models)
+        state = f"serves {', '.join(serving)}" if serving else "kept for replaying past verdicts"
+        lines.append(f"{m.name} {m.version}  {m.sha256[:12]}  kinds {', '.join(m.kinds)}  threshold {m.threshold:.3f}  "
+                     f"{state}; installed {m.installed_at:%Y-%m-%d %H:%M} UTC by {m.installed_by}")
+    return "\n".join(lines)
 
 
 def _run_inspect(args: argparse.Namespace) -> int:

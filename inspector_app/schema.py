@@ -1,6 +1,7 @@
 """Every table of the application, gathered for Alembic and the model/migration test."""
 
 from reference_library import db as _library_tables  # noqa: F401  (registers the tables)
+from reference_library import model_registry as _model_tables  # noqa: F401
 from reference_library.db import Base
 from reports import serials as _serial_tables  # noqa: F401
 

@@ -17,11 +17,15 @@ from reference_library.store import ContentStore
 
 from .database import open_database
 from .services.inspection import InspectionService
+from .services.models import ModelService
+from .services.second_opinion import SecondOpinions
 from .settings import Settings
 
 #: The bundled demo library (fictional brands), beside the packages in the source tree.
 RESOURCES_DIR = Path(__file__).resolve().parents[1] / "resources"
 DEMO_PACKS_DIR = RESOURCES_DIR / "demo" / "packs"
+#: The shipped classifier model(s) with their model cards.
+MODELS_DIR = RESOURCES_DIR / "models"
 
 
 @dataclass(frozen=True)
@@ -36,12 +40,15 @@ class Workstation:
         settings = settings or Settings.from_environment()
         settings.home.mkdir(parents=True, exist_ok=True)
         engine, factory = open_database(settings.database_url)
-        return cls(settings, engine, factory, ContentStore(settings.store_dir))
+        store = ContentStore(settings.store_dir)
+        ModelService(factory, store).register_bundled(MODELS_DIR)
+        return cls(settings, engine, factory, store)
 
     def inspection(self) -> InspectionService:
         """The inspection use case, with references prepared once and cached in the data home."""
         prepared = PreparedZones(self.store, self.settings.home / "cache" / "prepared")
-        return InspectionService(self.session_factory, self.store, prepared)
+        return InspectionService(self.session_factory, self.store, prepared,
+                                 SecondOpinions(self.session_factory, self.store))
 
     def close(self) -> None:
         self.engine.dispose()

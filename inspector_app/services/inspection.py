@@ -24,10 +24,14 @@ from reference_library.prepared import PreparedZones
 from reference_library.store import ContentStore
 from reports.serials import record_sighting, sightings_elsewhere
 from reports.verdict import Verdict, suggest_verdict
+from reference_library.model_registry import ModelSummary
 from vision.engine import WORK_LONG_SIDE, PreparedZone, analyse_zone
 from vision.findings import Finding, Status, ZoneAnalysis
+from vision.fusion import SecondOpinion
 from vision.image_io import ImageError, decode_for_analysis
 from vision.zone import ALGORITHM_VERSION
+
+from .second_opinion import ModelUnavailable, SecondOpinions
 
 #: A photo file larger than this is refused before it is read.
 MAX_PHOTO_BYTES = 80 * 1024**2
@@ -60,9 +64,13 @@ class ZoneOutcome:
     evidence: tuple[StoredEvidence, ...]
     decode_ms: float
     analysis_ms: float
+    opinion: SecondOpinion | None = None
+    model: ModelSummary | None = None
 
     def as_json(self) -> dict[str, Any]:
-        a = self.analysis
+        a, o = self.analysis, self.opinion
+        opinion = None if o is None or self.model is None else {
+            "model_sha256": self.model.sha256, "p_authentic": round(o.p_authentic, 4), "threshold": o.threshold}
         return {
             "zone": self.zone.id, "kind": self.zone.kind, "critical": self.zone.critical,
             "status": a.status.value, "score": round(a.score, 4),
@@ -70,6 +78,7 @@ class ZoneOutcome:
             "retake": a.retake, "photo_sha256": self.photo_sha256,
             "measurements": dict(a.measurements),
             "evidence": [{"name": e.name, "caption": e.caption, "sha256": e.sha256} for e in self.evidence],
+            "second_opinion": opinion,
             "timings_ms": {"decode": round(self.decode_ms, 1), "analysis": round(self.analysis_ms, 1)},
         }
 
@@ -95,15 +104,20 @@ class InspectionResult:
                 "pack_version": self.pack.version, "pack_revision": self.pack.revision,
                 "pack_digest": self.pack.digest, "algorithm_version": ALGORITHM_VERSION,
                 "references": {z.zone.id: [r.sha256 for r in z.zone.references] for z in self.zones},
+                "models": {m.sha256: {"name": m.name, "version": m.version, "threshold": m.threshold,
+                                      "kinds": list(m.kinds)}
+                           for m in {z.model.sha256: z.model for z in self.zones if z.model}.values()},
             },
         }
 
 
 class InspectionService:
-    def __init__(self, session_factory: sessionmaker[Session], store: ContentStore, prepared: PreparedZones):
+    def __init__(self, session_factory: sessionmaker[Session], store: ContentStore, prepared: PreparedZones,
+                 opinions: SecondOpinions | None = None):
         self._session_factory = session_factory
         self._store = store
         self._prepared = prepared
+        self._opinions = opinions
 
     def inspect(self, request: InspectRequest) -> InspectionResult:
         started = time.perf_counter()
@@ -123,12 +137,26 @@ class InspectionService:
             if zone.kind == "code" and "serial" in analysis.measurements and analysis.status is not Status.INCONCLUSIVE:
                 analysis = self._clone_check(request, analysis)
             analysis_ms = (time.perf_counter() - t) * 1000
-            outcomes.append(ZoneOutcome(zone, analysis, sha, self._store_evidence(analysis), decode_ms, analysis_ms))
+            outcomes.append(ZoneOutcome(zone, analysis, sha, (), decode_ms, analysis_ms))
+        t = time.perf_counter()
+        outcomes = self._second_opinions(outcomes)
+        opinion_ms = (time.perf_counter() - t) * 1000
+        outcomes = [replace(o, evidence=self._store_evidence(o.analysis)) for o in outcomes]
         verdict = suggest_verdict((o.zone.critical, o.analysis.status) for o in outcomes)
         timings = {"total": (time.perf_counter() - started) * 1000,
-                   "decode": sum(o.decode_ms for o in outcomes), "analysis": sum(o.analysis_ms for o in outcomes)}
+                   "decode": sum(o.decode_ms for o in outcomes), "analysis": sum(o.analysis_ms for o in outcomes),
+                   "second_opinion": opinion_ms}
         return InspectionResult(request.brand, request.model, pack, verdict, tuple(outcomes), request.case_ref,
                                 timings)
+
+    def _second_opinions(self, outcomes: list[ZoneOutcome]) -> list[ZoneOutcome]:
+        if self._opinions is None:
+            return outcomes
+        try:
+            judged = self._opinions.judge([(o.zone.kind, o.analysis) for o in outcomes], self._opinions.serving())
+        except ModelUnavailable as exc:
+            raise InspectionError(str(exc)) from None
+        return [replace(o, analysis=j.analysis, opinion=j.opinion, model=j.model) for o, j in zip(outcomes, judged)]
 
     def prepared_zone(self, pack: PackSummary, zone: ZoneSummary) -> PreparedZone:
         """The zone's references made ready for the engine (cached)."""
