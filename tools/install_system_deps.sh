@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the workstation needs beside its Python wheels: the libraries
 # Qt loads at run time (window system, OpenGL, fonts, sound for QtMultimedia),
-# Xvfb for screenshots, poppler-utils (pdfsig) to check signed reports.
+# Xvfb for screenshots, poppler-utils (pdfsig, pdftotext, pdfdetach) to check signed
+# reports and libnss3-tools (certutil) to make pdfsig trust the organisation CA.
 # Installs what is missing when run as root; otherwise says what to install.
 set -euo pipefail
 
@@ -10,7 +11,7 @@ packages=(
   libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
   libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
   libxcb-xkb1 libx11-xcb1 libpulse0 libpulse-mainloop-glib0
-  fonts-dejavu-core xvfb xauth poppler-utils
+  fonts-dejavu-core xvfb xauth poppler-utils libnss3-tools
 )
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "not a Debian-based system: install the Qt 6 runtime libraries yourself" >&2; exit 0; }
