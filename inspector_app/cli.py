@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,13 +21,19 @@ from reference_library.problems import PackError
 from reference_library.source import open_pack_source
 from reference_library.store import StoreError
 from reference_library.validation import Progress, validate_pack
+from reports.pki import WrongPassword
+from reports.users import AuthenticationFailed, PermissionDenied, Role, User
 
 from .services.library import DemoSeedRequest, LibraryService
+from .services.audit import verify_ledger
 from .services.models import ModelService
+from .services.users import NewUser, UserError, UserService
 from .services.inspection import InspectionError, InspectionResult, InspectRequest
 from .workstation import Workstation, demo_pack_dirs
 
-EXIT_OK, EXIT_INVALID = 0, 2
+EXIT_OK, EXIT_BROKEN, EXIT_INVALID = 0, 1, 2
+#: The acting user's password, if set; otherwise it is read from the first line of stdin.
+PASSWORD_ENV = "INSPECTOR_PASSWORD"
 
 
 class UsageError(Exception):
@@ -74,7 +81,59 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--case", dest="case_ref", metavar="CASE",
                    help="the item's case number: its serial is remembered, and a serial seen on another "
                         "case is a clone alert")
+    _add_user_commands(commands)
     return parser
+
+
+def _add_user_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``admin``, ``users`` and ``audit``. Passwords never go on the command line: the acting user's
+    comes from $INSPECTOR_PASSWORD or the first line of stdin, a new one from the next line."""
+    admin = commands.add_parser("admin", help="set up the workstation: organisation, certificate authority, admin")
+    adm = admin.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = adm.add_parser("init", help="create the organisation, its certificate authority and the first admin "
+                                    "(the admin's password is read from stdin)")
+    p.add_argument("--org", required=True, help="the organisation's name, as certificates show it")
+    p.add_argument("--admin", default="admin", metavar="USER", help="the first admin's user name (default: admin)")
+    p.add_argument("--display-name", metavar="TEXT")
+    p.add_argument("--password-stdin", action="store_true", required=True, help="read the password from stdin")
+
+    users = commands.add_parser("users", help="bench users and roles (admins; --as USER acts)")
+    usr = users.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = usr.add_parser("add", help="add a user; inspectors and supervisors get a signing certificate")
+    p.add_argument("name")
+    _role_arguments(p)
+    p.add_argument("--display-name", metavar="TEXT")
+    p.add_argument("--password-stdin", action="store_true", required=True,
+                   help="read the new user's password from stdin (after the acting user's)")
+    p = usr.add_parser("list", help="every user with role, brands and state")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = usr.add_parser("disable", help="disable a user (its signed reports stay valid)")
+    p.add_argument("name")
+    p = usr.add_parser("role", help="change a user's role; one that signs needs a new password for its "
+                                    "certificate")
+    p.add_argument("name")
+    _role_arguments(p)
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read a new password from stdin (after the acting user's): issues a new certificate")
+    p = usr.add_parser("passwd", help="set a user's password: your own (the key is re-protected) or, "
+                                      "as an admin, anyone's (a new certificate is issued)")
+    p.add_argument("name")
+    p.add_argument("--password-stdin", action="store_true", required=True,
+                   help="read the new password from stdin (after the acting user's)")
+    for sub in usr.choices.values():
+        sub.add_argument("--as", dest="acting", required=True, metavar="USER",
+                         help=f"who acts; the password comes from ${PASSWORD_ENV} or the first stdin line")
+
+    audit = commands.add_parser("audit", help="the tamper-evident ledger")
+    aud = audit.add_subparsers(dest="action", metavar="ACTION", required=True)
+    aud.add_parser("verify", help="check the whole ledger; exit 0 intact, 1 with the first broken entry")
+
+
+def _role_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--role", required=True, type=Role, choices=list(Role), metavar="ROLE",
+                   help="inspector, supervisor, brand-partner or admin")
+    p.add_argument("--brand", dest="brands", action="append", default=[], metavar="SLUG",
+                   help="a brand a brand partner may publish; repeat for several")
 
 
 def _zone_photo(text: str) -> tuple[str, Path]:
@@ -90,12 +149,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .app import run_gui  # Qt is imported only when a window is wanted
         return run_gui(seed_demo=args.demo)
     try:
-        run = {"inspect": _run_inspect, "models": _run_models, "library": _run_library}[args.command]
+        run = {"inspect": _run_inspect, "models": _run_models, "library": _run_library, "admin": _run_admin,
+               "users": _run_users, "audit": _run_audit}[args.command]
         return run(args)
     except PackError as exc:
         print(exc.describe(), file=sys.stderr)
         return EXIT_INVALID
-    except (UsageError, NotInLibrary, StoreError, InspectionError, RegistryError) as exc:
+    except (UsageError, NotInLibrary, StoreError, InspectionError, RegistryError, UserError, AuthenticationFailed,
+            PermissionDenied, WrongPassword) as exc:
         print(f"inspector-app: {exc}", file=sys.stderr)
         return EXIT_INVALID
 
@@ -142,6 +203,91 @@ def _run_models(args: argparse.Namespace) -> int:
     if args.action == "list":
         print(json.dumps([_model_json(m, models) for m in models], indent=2) if args.json else _models_text(models))
     return EXIT_OK
+
+
+def _run_admin(args: argparse.Namespace) -> int:
+    password = _stdin_line("the new admin's password")
+    ws = Workstation.open()
+    try:
+        service = _user_service(ws)
+        admin = service.init_organisation(args.org, NewUser(args.admin, Role.ADMIN, password, args.display_name))
+    finally:
+        ws.close()
+    print(f"set up '{args.org}': certificate authority created (key in {service.ca_key_path}), "
+          f"admin '{admin.username}' added")
+    return EXIT_OK
+
+
+def _run_users(args: argparse.Namespace) -> int:
+    acting_password = os.environ.get(PASSWORD_ENV) or _stdin_line(f"the password of '{args.acting}' "
+                                                                  f"(or set {PASSWORD_ENV})")
+    new_password = _stdin_line("the new password") if getattr(args, "password_stdin", False) else ""
+    ws = Workstation.open()
+    try:
+        service = _user_service(ws)
+        actor = service.authenticate(args.acting, acting_password)
+        if args.action == "add":
+            user = service.add_user(actor, NewUser(args.name, args.role, new_password, args.display_name,
+                                                   tuple(args.brands)))
+            print(f"added {user.label}{_certificate_note(user)}")
+        elif args.action == "list":
+            users = service.list_users(actor)
+            print(json.dumps([_user_json(u) for u in users], indent=2) if args.json
+                  else "\n".join(_user_text(u) for u in users))
+        elif args.action == "role":
+            user = service.set_role(actor, args.name, args.role, tuple(args.brands), new_password or None)
+            print(f"{user.username} is now {user.role.value}{_certificate_note(user)}")
+        elif args.action == "disable":
+            print(f"disabled {service.disable_user(actor, args.name).label}")
+        elif args.action == "passwd":
+            own = args.name == actor.username
+            user = service.change_password(actor, args.name, new_password, acting_password if own else None)
+            how = "signing key re-protected" if own else "new signing certificate issued"
+            print(f"password of {user.label} changed" + (f"; {how}" if user.cert_serial else ""))
+    finally:
+        ws.close()
+    return EXIT_OK
+
+
+def _run_audit(args: argparse.Namespace) -> int:
+    ws = Workstation.open()
+    try:
+        check = verify_ledger(ws.session_factory)
+    finally:
+        ws.close()
+    if not check.intact:
+        print(f"ledger broken at entry {check.bad_seq}: {check.reason} ({check.entries} entries before it are "
+              f"intact)", file=sys.stderr)
+        return EXIT_BROKEN
+    print(f"ledger intact: {check.entries} entries")
+    return EXIT_OK
+
+
+def _user_service(ws: Workstation) -> UserService:
+    return UserService(ws.session_factory, ws.settings.home / "keys")
+
+
+def _stdin_line(what: str) -> str:
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise UsageError(f"expected {what} on a line of stdin")
+    return line
+
+
+def _certificate_note(user: User) -> str:
+    return f", signing certificate {user.cert_serial}" if user.cert_serial else ""
+
+
+def _user_json(u: User) -> dict[str, object]:
+    return {"username": u.username, "display_name": u.display_name, "role": u.role.value, "brands": list(u.brands),
+            "disabled": u.disabled, "cert_serial": u.cert_serial, "created_at": u.created_at.isoformat()}
+
+
+def _user_text(u: User) -> str:
+    brands = f"  brands {', '.join(u.brands)}" if u.brands else ""
+    cert = f"  certificate {u.cert_serial}" if u.cert_serial else ""
+    return f"{u.username:<16} {u.role.value:<14} {'disabled' if u.disabled else 'enabled ':<8}  {u.display_name}" \
+           f"{brands}{cert}"
 
 
 def _serves(model: ModelSummary, models: tuple[ModelSummary, ...]) -> list[str]:

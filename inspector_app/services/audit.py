@@ -1,0 +1,275 @@
+"""The supervisor's side: search past verdicts, open one with its evidence, review, statistics, appeals.
+
+A review never touches the verdict: it is its own row and ledger entry, so
+the signed report stays exactly as signed. Everything here reads frozen
+values; the one write (a review) commits with its ledger entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import statistics
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from reference_library.store import ContentStore
+from reports.cases import CasePhoto, CaseRow, ReviewRow, VerdictRow, latest_analysis
+from reports.checklist import REASON_KINDS
+from reports.ledger import ChainCheck, Kind, append, aware, verify_chain
+from reports.report_data import ReportData
+from reports.users import Action, User, require
+from reports.verdict import Verdict
+
+from .cases import CaseError
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class VerdictQuery:
+    """Search filters; every one is optional. ``reason`` is a reason kind (authenticity, condition, listing)."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    inspector: str | None = None
+    brand: str | None = None
+    model: str | None = None
+    decision: Verdict | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class VerdictListing:
+    case_number: str
+    brand: str
+    model: str
+    decision: Verdict
+    suggested: Verdict
+    inspector: str
+    intake_at: datetime
+    decided_at: datetime
+    tag_number: str | None
+    reason_kinds: tuple[str, ...]
+
+    @property
+    def overridden(self) -> bool:
+        return self.decision is not self.suggested
+
+
+@dataclass(frozen=True)
+class VerdictPage:
+    items: tuple[VerdictListing, ...]   # newest first
+    page: int
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class Review:
+    supervisor: str
+    agree: bool
+    note: str
+    at: datetime
+    ledger_seq: int
+
+
+@dataclass(frozen=True)
+class Photo:
+    zone: str
+    sha256: str
+    taken_at: datetime
+    taken_by: str
+
+
+@dataclass(frozen=True)
+class VerdictDetail:
+    """A verdict with all its evidence: the signed report's data, every photo taken, the reviews."""
+
+    listing: VerdictListing
+    report: ReportData
+    override_reason: str | None
+    photos: tuple[Photo, ...]            # in the order taken, retakes included
+    analysis: tuple[Mapping[str, Any], ...]   # the zone results the verdict was decided on
+    reviews: tuple[Review, ...]
+    report_pdf_sha256: str
+    report_json_sha256: str
+    ledger_seq: int
+
+
+@dataclass(frozen=True)
+class Statistics:
+    verdicts: int
+    items_per_day: Mapping[date, int]
+    per_brand: Mapping[str, Mapping[str, int]]   # brand -> decision -> count
+    median_turnaround_s: float | None             # intake to verdict
+    override_rate: float | None                   # decisions against the machine's suggestion
+    reviews: int
+    agreement_rate: float | None                  # reviews agreeing with the inspector
+
+
+class AuditService:
+    def __init__(self, session_factory: sessionmaker[Session], store: ContentStore):
+        self._session_factory = session_factory
+        self._store = store
+
+    def search(self, actor: User, query: VerdictQuery, page: int = 0, page_size: int = PAGE_SIZE) -> VerdictPage:
+        require(actor, Action.VIEW_AUDIT)
+        stmt = _filtered(select(VerdictRow, CaseRow.case_number).join(CaseRow, VerdictRow.case_id == CaseRow.id),
+                         query)
+        stmt = stmt.order_by(VerdictRow.decided_at.desc(), VerdictRow.id.desc())
+        with self._session_factory() as session:
+            rows = session.execute(stmt.offset(page * page_size).limit(page_size + 1)).all()
+        items = tuple(_listing(v, number) for v, number in rows[:page_size])
+        return VerdictPage(items, page, len(rows) > page_size)
+
+    def supervisor_queue(self, actor: User) -> tuple[VerdictListing, ...]:
+        """INCONCLUSIVE verdicts waiting for a supervisor, oldest first."""
+        require(actor, Action.REVIEW_VERDICT)
+        reviewed = select(ReviewRow.verdict_id)
+        with self._session_factory() as session:
+            rows = session.execute(
+                select(VerdictRow, CaseRow.case_number).join(CaseRow, VerdictRow.case_id == CaseRow.id)
+                .where(VerdictRow.decision == Verdict.INCONCLUSIVE.value, VerdictRow.id.not_in(reviewed))
+                .order_by(VerdictRow.decided_at)).all()
+        return tuple(_listing(v, number) for v, number in rows)
+
+    def get_verdict(self, actor: User, case_number: str) -> VerdictDetail:
+        require(actor, Action.VIEW_AUDIT)
+        with self._session_factory() as session:
+            verdict, case = _verdict(session, case_number)
+            photos = session.scalars(select(CasePhoto).where(CasePhoto.case_id == case.id).order_by(CasePhoto.id))
+            analysis = latest_analysis(session, case.id)
+            return VerdictDetail(
+                _listing(verdict, case_number),
+                ReportData.from_json_bytes(self._store.read(verdict.report_json_sha256)),
+                verdict.override_reason,
+                tuple(Photo(p.zone, p.sha256, aware(p.taken_at), p.taken_by) for p in photos),
+                tuple(z.analysis for z in analysis[1]) if analysis else (),
+                _reviews(session, verdict.id),
+                verdict.report_pdf_sha256, verdict.report_json_sha256, verdict.ledger_seq)
+
+    def add_review(self, actor: User, case_number: str, agree: bool, note: str = "") -> Review:
+        """A supervisor's second opinion; disagreeing needs a note. The verdict itself is not touched."""
+        require(actor, Action.REVIEW_VERDICT)
+        if not agree and not note.strip():
+            raise CaseError("disagreeing with a verdict needs a note saying why")
+        with self._session_factory.begin() as session:
+            verdict, _ = _verdict(session, case_number)
+            if verdict.inspector == actor.username:
+                raise CaseError("a second opinion must come from someone else than the inspector who signed")
+            seq = append(session, actor.username, Kind.REVIEW, case_number,
+                         {"case": case_number, "verdict_ledger_seq": verdict.ledger_seq, "agree": agree,
+                          "note": note.strip()})
+            row = ReviewRow(verdict_id=verdict.id, supervisor=actor.username, agree=agree, note=note.strip(),
+                            at=datetime.now(UTC), ledger_seq=seq)
+            session.add(row)
+        return Review(row.supervisor, row.agree, row.note, aware(row.at), row.ledger_seq)
+
+    def statistics(self, actor: User, since: datetime | None = None, until: datetime | None = None) -> Statistics:
+        require(actor, Action.VIEW_AUDIT)
+        query = VerdictQuery(since=since, until=until)
+        per_day: Counter[date] = Counter()
+        per_brand: dict[str, Counter[str]] = defaultdict(Counter)
+        turnaround: list[float] = []
+        overrides = 0
+        with self._session_factory() as session:
+            rows = session.execute(_filtered(select(VerdictRow.brand, VerdictRow.decision, VerdictRow.suggested,
+                                                    VerdictRow.intake_at, VerdictRow.decided_at), query)
+                                   .execution_options(yield_per=5000))
+            for brand, decision, suggested, intake_at, decided_at in rows:
+                per_day[aware(decided_at).date()] += 1
+                per_brand[brand][decision] += 1
+                turnaround.append((aware(decided_at) - aware(intake_at)).total_seconds())
+                overrides += decision != suggested
+            agree, total = session.execute(_filtered(
+                select(func.count(ReviewRow.id).filter(ReviewRow.agree), func.count(ReviewRow.id))
+                .join(VerdictRow, ReviewRow.verdict_id == VerdictRow.id), query)).one()
+        n = len(turnaround)
+        return Statistics(n, dict(sorted(per_day.items())), {b: dict(c) for b, c in sorted(per_brand.items())},
+                          statistics.median(turnaround) if n else None, overrides / n if n else None,
+                          total, agree / total if total else None)
+
+    def appeal_package(self, actor: User, case_number: str) -> bytes:
+        """One zip for a seller or a payment dispute: the signed report, the photos and the findings."""
+        detail = self.get_verdict(actor, case_number)
+        files: dict[str, bytes] = {
+            "report.pdf": self._store.read(detail.report_pdf_sha256),
+            "report.json": self._store.read(detail.report_json_sha256),
+        }
+        for zone in detail.report.zones:
+            if zone.photo_sha256:
+                data = self._store.read(zone.photo_sha256)
+                files[f"photos/{zone.zone_id}{_extension(data)}"] = data
+            for ev in zone.evidence:
+                files[f"evidence/{zone.zone_id}-{ev.name}.jpg"] = self._store.read(ev.sha256)
+        files["findings.json"] = json.dumps({
+            "case": case_number, "decision": detail.listing.decision.value,
+            "suggested": detail.listing.suggested.value, "override_reason": detail.override_reason,
+            "zones": list(detail.analysis), "judged_against": dict(detail.report.judged_against),
+            "ledger_seq": detail.ledger_seq,
+        }, indent=2, ensure_ascii=False).encode("utf-8")
+        files["manifest.json"] = json.dumps(
+            {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}, indent=2).encode("utf-8")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in files.items():
+                zf.writestr(f"{case_number}/{name}", data)
+        return buffer.getvalue()
+
+
+def verify_ledger(session_factory: sessionmaker[Session]) -> ChainCheck:
+    """Check the whole ledger. Open to anyone at the bench: it reveals only entry numbers."""
+    with session_factory() as session:
+        return verify_chain(session)
+
+
+def _filtered(stmt: Select[Any], q: VerdictQuery) -> Select[Any]:
+    """The query's filters; times are bound in UTC, as SQLite compares them as text."""
+    if q.since is not None:
+        stmt = stmt.where(VerdictRow.decided_at >= aware(q.since))
+    if q.until is not None:
+        stmt = stmt.where(VerdictRow.decided_at < aware(q.until))
+    if q.inspector is not None:
+        stmt = stmt.where(VerdictRow.inspector == q.inspector)
+    if q.brand is not None:
+        stmt = stmt.where(VerdictRow.brand == q.brand)
+    if q.model is not None:
+        stmt = stmt.where(VerdictRow.model == q.model)
+    if q.decision is not None:
+        stmt = stmt.where(VerdictRow.decision == q.decision.value)
+    if q.reason is not None:
+        if q.reason not in REASON_KINDS:
+            raise CaseError(f"unknown reason kind '{q.reason}' (kinds: {', '.join(REASON_KINDS)})")
+        stmt = stmt.where(VerdictRow.reason_kinds.contains(q.reason))
+    return stmt
+
+
+def _verdict(session: Session, case_number: str) -> tuple[VerdictRow, CaseRow]:
+    found = session.execute(select(VerdictRow, CaseRow).join(CaseRow, VerdictRow.case_id == CaseRow.id)
+                            .where(CaseRow.case_number == case_number)).first()
+    if found is None:
+        raise CaseError(f"case '{case_number}' has no signed verdict")
+    return found[0], found[1]
+
+
+def _listing(v: VerdictRow, case_number: str) -> VerdictListing:
+    return VerdictListing(case_number, v.brand, v.model, Verdict(v.decision), Verdict(v.suggested), v.inspector,
+                          aware(v.intake_at), aware(v.decided_at), v.tag_number,
+                          tuple(k for k in v.reason_kinds.split(",") if k))
+
+
+def _reviews(session: Session, verdict_id: int) -> tuple[Review, ...]:
+    rows = session.scalars(select(ReviewRow).where(ReviewRow.verdict_id == verdict_id).order_by(ReviewRow.id))
+    return tuple(Review(r.supervisor, r.agree, r.note, aware(r.at), r.ledger_seq) for r in rows)
+
+
+def _extension(data: bytes) -> str:
+    return ".png" if data.startswith(b"\x89PNG") else ".jpg" if data.startswith(b"\xff\xd8") else ".bin"
