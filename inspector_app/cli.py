@@ -21,14 +21,18 @@ from reference_library.problems import PackError
 from reference_library.source import open_pack_source
 from reference_library.store import StoreError
 from reference_library.validation import Progress, validate_pack
+from reports.answers_file import Answers, AnswersError, parse_answers
+from reports.checklist import RuleViolation, checklist_problems
 from reports.pki import WrongPassword
-from reports.users import AuthenticationFailed, PermissionDenied, Role, User
+from reports.users import Action, AuthenticationFailed, PermissionDenied, Role, User, require
+from reports.verdict import Verdict
 
-from .services.library import DemoSeedRequest, LibraryService
 from .services.audit import verify_ledger
+from .services.cases import CaseError, CaseView, Decision, Intake
+from .services.library import DemoSeedRequest, LibraryService
 from .services.models import ModelService
 from .services.users import NewUser, UserError, UserService
-from .services.inspection import InspectionError, InspectionResult, InspectRequest
+from .services.inspection import MAX_PHOTO_BYTES, InspectionError, InspectionResult, InspectRequest
 from .workstation import Workstation, demo_pack_dirs
 
 EXIT_OK, EXIT_BROKEN, EXIT_INVALID = 0, 1, 2
@@ -81,6 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--case", dest="case_ref", metavar="CASE",
                    help="the item's case number: its serial is remembered, and a serial seen on another "
                         "case is a clone alert")
+    sign = p.add_argument_group("decide, sign and record (automation)")
+    sign.add_argument("--report", type=Path, metavar="OUT.pdf",
+                      help="also decide, sign the report as --inspector and record the verdict; needs --case")
+    sign.add_argument("--inspector", metavar="USER", help="the signing inspector")
+    sign.add_argument("--password-stdin", action="store_true",
+                      help=f"read the inspector's password from stdin (or set ${PASSWORD_ENV})")
+    sign.add_argument("--answers", type=Path, metavar="FILE",
+                      help="checklist answers and, optionally, the decision and its reasons (TOML)")
+
+    p = commands.add_parser("verify", help="check a signed report: signature, chain to the organisation, "
+                                           "ledger entry; exit 0 valid, 1 not valid")
+    p.add_argument("report", type=Path, metavar="REPORT.pdf")
     _add_user_commands(commands)
     return parser
 
@@ -150,13 +166,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(seed_demo=args.demo)
     try:
         run = {"inspect": _run_inspect, "models": _run_models, "library": _run_library, "admin": _run_admin,
-               "users": _run_users, "audit": _run_audit}[args.command]
+               "users": _run_users, "audit": _run_audit, "verify": _run_verify}[args.command]
         return run(args)
     except PackError as exc:
         print(exc.describe(), file=sys.stderr)
         return EXIT_INVALID
     except (UsageError, NotInLibrary, StoreError, InspectionError, RegistryError, UserError, AuthenticationFailed,
-            PermissionDenied, WrongPassword) as exc:
+            PermissionDenied, WrongPassword, CaseError, RuleViolation, AnswersError) as exc:
         print(f"inspector-app: {exc}", file=sys.stderr)
         return EXIT_INVALID
 
@@ -310,10 +326,28 @@ def _models_text(models: tuple[ModelSummary, ...]) -> str:
     return "\n".join(lines)
 
 
+def _run_verify(args: argparse.Namespace) -> int:
+    try:
+        pdf = args.report.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.report}: {exc.strerror}") from None
+    ws = Workstation.open()
+    try:
+        verdict = ws.verifier().verify(pdf)
+    finally:
+        ws.close()
+    print(f"{args.report}: {verdict.reason}", file=sys.stdout if verdict.valid else sys.stderr)
+    return EXIT_OK if verdict.valid else EXIT_BROKEN
+
+
 def _run_inspect(args: argparse.Namespace) -> int:
     photos = dict(args.photo)
     if len(photos) != len(args.photo):
         raise UsageError("a zone is given more than one --photo")
+    if args.report is not None:
+        return _inspect_and_sign(args, photos)
+    if args.inspector or args.answers or args.password_stdin:
+        raise UsageError("--inspector, --answers and --password-stdin go with --report")
     ws = Workstation.open()
     try:
         result = ws.inspection().inspect(InspectRequest(args.brand, args.model, photos, args.case_ref))
@@ -323,6 +357,85 @@ def _run_inspect(args: argparse.Namespace) -> int:
         _write_atomically(args.json_out, json.dumps(result.as_json(), indent=2) + "\n")
     print(_inspection_text(result))
     return EXIT_OK
+
+
+def _inspect_and_sign(args: argparse.Namespace, photos: dict[str, Path]) -> int:
+    """Intake, photos, analysis, checklist, decision and signature: the bench's steps without the window.
+
+    Everything is checked that can be before the case is opened; a case left
+    incomplete (a checklist answer missing) stays open, to be resumed.
+    """
+    if not args.inspector or not args.case_ref:
+        raise UsageError("--report needs --inspector USER and --case CASE")
+    answers = _answers(args.answers)
+    password = os.environ.get(PASSWORD_ENV) or (_stdin_line("the inspector's password") if args.password_stdin
+                                                else "")
+    if not password:
+        raise UsageError(f"--report needs the inspector's password: --password-stdin or ${PASSWORD_ENV}")
+    data = {zone: _photo_bytes(zone, path) for zone, path in photos.items()}
+    ws = Workstation.open()
+    try:
+        actor = ws.users().authenticate(args.inspector, password)
+        require(actor, Action.SIGN_VERDICT)
+        cases = ws.cases()
+        try:
+            cases.open(actor, Intake(args.case_ref, args.brand, args.model))
+        except CaseError:
+            cases.resume(actor, args.case_ref)     # an open case is carried on; a decided one refuses below
+        for zone, photo in data.items():
+            cases.add_photo(actor, args.case_ref, zone, photo)
+        view, result = cases.analyse_with_result(actor, args.case_ref)
+        for check_id, (answer, note) in answers.checks.items():
+            cases.answer_check(actor, args.case_ref, check_id, answer, note)
+        view = cases.resume(actor, args.case_ref)
+        problems = checklist_problems(view.checklist)
+        if problems:
+            raise UsageError(f"case {args.case_ref} is kept open: the checklist is not complete: "
+                             + "; ".join(problems))
+        decision = answers.decision or view.suggested or Verdict.INCONCLUSIVE
+        reasons = answers.reasons if answers.reasons is not None else _machine_reasons(view)
+        signed = cases.decide_and_sign(actor, Decision(args.case_ref, decision, reasons, answers.override_reason),
+                                       password)
+        _write_atomically_bytes(args.report, ws.store.read(signed.report_pdf_sha256))
+    finally:
+        ws.close()
+    if args.json_out:
+        verdict = {"decision": signed.decision.value, "tag_number": signed.tag_number, "report": str(args.report),
+                   "report_pdf_sha256": signed.report_pdf_sha256, "ledger_seq": signed.ledger_seq,
+                   "inspector": actor.username, "decided_at": signed.decided_at.isoformat()}
+        _write_atomically(args.json_out, json.dumps({**result.as_json(), "verdict": verdict}, indent=2) + "\n")
+    tag = f", tag {signed.tag_number}" if signed.tag_number else ""
+    print(_inspection_text(result))
+    print(f"signed {signed.decision.value} report for case {args.case_ref} by {actor.username}{tag}: {args.report} "
+          f"(ledger entry {signed.ledger_seq})")
+    return EXIT_OK
+
+
+def _answers(path: Path | None) -> Answers:
+    if path is None:
+        return Answers()
+    try:
+        return parse_answers(path.read_bytes(), path.name)
+    except OSError as exc:
+        raise UsageError(f"cannot read the answers file {path}: {exc.strerror}") from None
+
+
+def _photo_bytes(zone: str, path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_PHOTO_BYTES:
+            raise UsageError(f"photo for zone '{zone}' ({path}) is over {MAX_PHOTO_BYTES // 1024**2} MB")
+        return path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read the photo for zone '{zone}' ({path}): {exc.strerror}") from None
+
+
+def _machine_reasons(view: CaseView) -> dict[str, list[str]]:
+    """Without reasons in the answers file: what the machine and the zone checks found, as authenticity."""
+    zones = [f"{z['zone']}: {next((f['message'] for f in z['findings'] if not f['passed']), z['status'])}"
+             for z in view.zones if z["status"] == "fail"]
+    checks = [f"{s.check.text}: {s.effective_note}" for s in view.checklist
+              if s.effective == "fail" and s.check.zone and s.answer is not None]
+    return {"authenticity": zones + checks}
 
 
 def _inspection_text(result: InspectionResult) -> str:
@@ -337,9 +450,13 @@ def _inspection_text(result: InspectionResult) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    _write_atomically_bytes(path, text.encode("utf-8"))
+
+
+def _write_atomically_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.part")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data)
     tmp.replace(path)
 
 

@@ -26,6 +26,16 @@ from reports.report_data import ATTACHMENT_NAME, ReportData, ReportZone, verific
 
 ImageSource = Callable[[str], bytes]
 
+
+def _ensure_application() -> None:
+    """Text layout needs a Qt application; the command line has none and may have no display.
+
+    The offscreen platform draws into the PDF as well as any (the window's own
+    application is used when there is one).
+    """
+    if QGuiApplication.instance() is None:
+        QGuiApplication(["inspector-app", "-platform", "offscreen"])
+
 PHOTO_PX = 300          # display width (CSS px, 1/96 in) of a photo and of its reference
 EVIDENCE_PX = 140       # display width of an evidence image
 OVERSAMPLE = 1.5        # embedded pixels per display pixel: ~145 dpi on paper; Qt re-encodes each image (time)
@@ -231,7 +241,7 @@ def render_report_pdf(data: ReportData, image: ImageSource, org: str = "") -> by
     an image it cannot give (StoreError, KeyError, OSError) or that does not decode
     is printed as unavailable: the verdict is already decided, the report says what is missing.
     """
-    QGuiApplication.instance() or QGuiApplication([])
+    _ensure_application()
     body, resources = report_html(data, image, org)
     doc = QTextDocument()
     doc.setDefaultFont(QFont("DejaVu Sans", 9))

@@ -16,9 +16,13 @@ from reference_library.prepared import PreparedZones
 from reference_library.store import ContentStore
 
 from .database import open_database
+from .services.audit import AuditService
+from .services.cases import CaseService
 from .services.inspection import InspectionService
 from .services.models import ModelService
 from .services.second_opinion import SecondOpinions
+from .services.users import UserService
+from .services.verification import ReportVerifier
 from .settings import Settings
 
 #: The bundled demo library (fictional brands), beside the packages in the source tree.
@@ -49,6 +53,21 @@ class Workstation:
         prepared = PreparedZones(self.store, self.settings.home / "cache" / "prepared")
         return InspectionService(self.session_factory, self.store, prepared,
                                  SecondOpinions(self.session_factory, self.store))
+
+    def users(self) -> UserService:
+        return UserService(self.session_factory, self.settings.home / "keys")
+
+    def cases(self) -> CaseService:
+        """Cases from intake to the signed report (the report is drawn with Qt, imported only here)."""
+        from .report_pdf import render_report_pdf
+
+        return CaseService(self.session_factory, self.store, self.users(), self.inspection(), render_report_pdf)
+
+    def audit(self) -> AuditService:
+        return AuditService(self.session_factory, self.store)
+
+    def verifier(self) -> ReportVerifier:
+        return ReportVerifier(self.session_factory, self.users())
 
     def close(self) -> None:
         self.engine.dispose()

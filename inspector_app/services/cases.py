@@ -36,7 +36,7 @@ from reports.signing import sign_pdf
 from reports.users import Action, User, require
 from reports.verdict import Verdict
 
-from .inspection import MAX_PHOTO_BYTES, InspectionService, InspectRequest
+from .inspection import MAX_PHOTO_BYTES, InspectionResult, InspectionService, InspectRequest
 from .users import UserService
 
 #: Renders a report to PDF bytes, reading images from the store by sha256 (``report_pdf.render_report_pdf``).
@@ -139,6 +139,10 @@ class CaseService:
 
     def analyse(self, actor: User, case_number: str) -> CaseView:
         """Judge the case's latest photos and save the results (the checklist is pre-filled from them)."""
+        return self.analyse_with_result(actor, case_number)[0]
+
+    def analyse_with_result(self, actor: User, case_number: str) -> tuple[CaseView, InspectionResult]:
+        """As :meth:`analyse`, with the engine's full result (timings, evidence) for ``inspect --json``."""
         require(actor, Action.INSPECT)
         if self._inspection is None:
             raise CaseError("this bench has no inspection engine configured")
@@ -156,7 +160,7 @@ class CaseService:
             session.flush()
             session.add_all(ZoneResult(analysis_id=analysis.id, zone=z["zone"], status=z["status"], analysis=z)
                             for z in report["zones"])
-        return self.resume(actor, case_number)
+        return self.resume(actor, case_number), result
 
     def answer_check(self, actor: User, case_number: str, check_id: str, answer: str, note: str = "") -> CheckState:
         require(actor, Action.INSPECT)
