@@ -31,7 +31,8 @@ from .services.audit import verify_ledger
 from .services.cases import CaseError, CaseView, Decision, Intake
 from .services.library import DemoSeedRequest, LibraryService
 from .services.models import ModelService
-from .services.users import NewUser, UserError, UserService
+from .services.ledger_records import ledger_import, local_operator
+from .services.users import NewUser, UserError, import_pack_as, install_model_as
 from .services.inspection import MAX_PHOTO_BYTES, InspectionError, InspectionResult, InspectRequest
 from .workstation import Workstation, demo_pack_dirs
 
@@ -58,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = lib.add_parser("import", help="import a pack directory or .zip (all or nothing)")
     p.add_argument("path", type=Path)
     p.add_argument("--force", action="store_true", help="record an already imported version again as a new revision")
+    p.add_argument("--as", dest="acting", metavar="USER",
+                   help=f"import as this user, with its permissions (password from ${PASSWORD_ENV} or stdin); "
+                        "without it, as the local operator")
     p = lib.add_parser("list", help="brands, versions, models, zones and reference counts")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p = lib.add_parser("export", help="write a brand's pack to a zip that imports back unchanged")
@@ -75,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p = mod.add_parser("install", help="install a model file (.onnx with its .json model card beside it)")
     p.add_argument("path", type=Path)
+    p.add_argument("--as", dest="acting", metavar="USER",
+                   help=f"install as this admin (password from ${PASSWORD_ENV} or stdin); without it, as the "
+                        "local operator")
 
     p = commands.add_parser("inspect", help="judge an item's zone photos against the brand's current pack")
     p.add_argument("--brand", required=True)
@@ -190,7 +197,7 @@ def _run_library(args: argparse.Namespace) -> int:
     ws = Workstation.open()
     try:
         if args.action == "import":
-            _print_import(_import(ws, args.path, force=args.force))
+            _print_import(_import(ws, args.path, force=args.force, actor=_acting_user(ws, args.acting)))
         elif args.action == "import-demo":
             _import_demo(ws, only_if_empty=args.if_empty)
         elif args.action == "list":
@@ -211,7 +218,9 @@ def _run_models(args: argparse.Namespace) -> int:
     try:
         service = ModelService(ws.session_factory, ws.store)
         if args.action == "install":
-            m = service.install(args.path)
+            actor = _acting_user(ws, args.acting)
+            m = (service.install(args.path) if actor is None
+                 else install_model_as(actor, args.path, session_factory=ws.session_factory, store=ws.store))
             print(f"installed {m.name} {m.version} ({m.sha256[:12]}) for {', '.join(m.kinds)}, threshold {m.threshold:.3f}")
         models = service.models()
     finally:
@@ -225,7 +234,7 @@ def _run_admin(args: argparse.Namespace) -> int:
     password = _stdin_line("the new admin's password")
     ws = Workstation.open()
     try:
-        service = _user_service(ws)
+        service = ws.users()
         admin = service.init_organisation(args.org, NewUser(args.admin, Role.ADMIN, password, args.display_name))
     finally:
         ws.close()
@@ -240,7 +249,7 @@ def _run_users(args: argparse.Namespace) -> int:
     new_password = _stdin_line("the new password") if getattr(args, "password_stdin", False) else ""
     ws = Workstation.open()
     try:
-        service = _user_service(ws)
+        service = ws.users()
         actor = service.authenticate(args.acting, acting_password)
         if args.action == "add":
             user = service.add_user(actor, NewUser(args.name, args.role, new_password, args.display_name,
@@ -277,10 +286,6 @@ def _run_audit(args: argparse.Namespace) -> int:
         return EXIT_BROKEN
     print(f"ledger intact: {check.entries} entries")
     return EXIT_OK
-
-
-def _user_service(ws: Workstation) -> UserService:
-    return UserService(ws.session_factory, ws.settings.home / "keys")
 
 
 def _stdin_line(what: str) -> str:
@@ -460,12 +465,25 @@ def _write_atomically_bytes(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def _import(ws: Workstation, path: Path, *, force: bool = False) -> ImportResult:
+def _import(ws: Workstation, path: Path, *, force: bool = False, actor: User | None = None) -> ImportResult:
+    """Import as ``actor`` (its permissions checked) or, without ``--as``, as the local operator."""
     try:
+        if actor is not None:
+            return import_pack_as(actor, path, session_factory=ws.session_factory, store=ws.store, force=force,
+                                  progress=_terminal_progress())
+        who = local_operator()
         return import_pack(path, session_factory=ws.session_factory, store=ws.store, force=force,
-                           progress=_terminal_progress())
+                           progress=_terminal_progress(), imported_by=who, record=ledger_import(who))
     finally:
         _clear_progress()
+
+
+def _acting_user(ws: Workstation, username: str | None) -> User | None:
+    """The ``--as`` user, signed in with $INSPECTOR_PASSWORD or the first stdin line; None without ``--as``."""
+    if username is None:
+        return None
+    password = os.environ.get(PASSWORD_ENV) or _stdin_line(f"the password of '{username}' (or set {PASSWORD_ENV})")
+    return ws.users().authenticate(username, password)
 
 
 def _import_demo(ws: Workstation, *, only_if_empty: bool) -> None:

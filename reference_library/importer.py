@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -45,9 +46,24 @@ class ImportResult:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What an import records, handed to the ``record`` hook inside the import's transaction."""
+
+    brand: str
+    version: str
+    revision: int
+    digest: str
+    became_current: bool
+
+
+#: Writes beside the import in its own transaction (the application's ledger entry), so both commit or neither.
+RecordHook = Callable[[Session, Recorded], None]
+
+
 def import_pack(path: str | os.PathLike[str], *, session_factory: sessionmaker[Session], store: ContentStore,
                 force: bool = False, limits: SourceLimits = SourceLimits(), progress: Progress | None = None,
-                imported_by: str | None = None) -> ImportResult:
+                imported_by: str | None = None, record: RecordHook | None = None) -> ImportResult:
     """Validate and import a pack directory or zip; raise :class:`PackError` if refused.
 
     Importing a newer version than the brand's current one makes it current;
@@ -63,6 +79,8 @@ def import_pack(path: str | os.PathLike[str], *, session_factory: sessionmaker[S
     try:
         with session_factory.begin() as session:
             previous, became_current = _record(session, pack, revision, imported_by)
+            if record is not None:
+                record(session, Recorded(pack.brand, pack.version, revision, pack.digest, became_current))
     except IntegrityError:
         _discard(store, created)
         raise PackError([Problem(f"{pack.brand} {pack.version}",

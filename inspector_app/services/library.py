@@ -20,6 +20,8 @@ from reference_library.importer import ImportResult, import_pack
 from reference_library.store import ContentStore
 from vision.image_io import decode_image, probe_image
 
+from .ledger_records import ledger_import, local_operator
+
 #: progress(stage, done, total), as the importer reports it.
 Progress = Callable[[str, int, int], None]
 
@@ -54,8 +56,9 @@ class LibraryService:
 
     def import_pack(self, request: ImportRequest, progress: Progress | None = None) -> list[ImportResult]:
         """Import one pack (all or nothing); a refused pack raises ``PackError``."""
+        actor = request.imported_by or local_operator()
         return [import_pack(request.path, session_factory=self._session_factory, store=self._store,
-                            force=request.force, progress=progress, imported_by=request.imported_by)]
+                            force=request.force, progress=progress, imported_by=actor, record=ledger_import(actor))]
 
     def seed_demo(self, request: DemoSeedRequest, progress: Progress | None = None) -> list[ImportResult]:
         """Import the demo packs if the library holds no brand; otherwise do nothing.
@@ -71,7 +74,7 @@ class LibraryService:
                 if progress:
                     progress(f"{name}: {stage}", done, total)
             results.append(import_pack(pack_dir, session_factory=self._session_factory, store=self._store,
-                                       progress=report))
+                                       progress=report, record=ledger_import(local_operator())))
         return results
 
     def thumbnail(self, sha256: str, max_side: int) -> np.ndarray:

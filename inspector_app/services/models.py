@@ -8,7 +8,6 @@ the reports issue; until then whoever runs the command installs.)
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from reference_library.model_registry import ModelSummary, get_model, install_model, list_models, read_card
 from reference_library.store import ContentStore
+
+from .ledger_records import local_operator, record_model_install
 
 BUNDLED = "bundled with the workstation"
 
@@ -30,9 +31,13 @@ class ModelService:
             return list_models(session)
 
     def install(self, onnx_path: Path, installed_by: str | None = None) -> ModelSummary:
-        """Install a model file with its card (one transaction; a refused model changes nothing)."""
+        """Install a model file with its card and record it in the ledger (one transaction: a refused
+        model changes nothing)."""
+        actor = installed_by or local_operator()
         with self._session_factory.begin() as session:
-            return install_model(session, self._store, onnx_path, installed_by or getpass.getuser())
+            model = install_model(session, self._store, onnx_path, actor)
+            record_model_install(session, actor, model)
+            return model
 
     def register_bundled(self, models_dir: Path) -> list[ModelSummary]:
         """Install the shipped models that the registry does not hold yet (cheap when it does)."""

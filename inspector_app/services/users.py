@@ -38,6 +38,7 @@ from reports.users import (
     require,
 )
 
+from .ledger_records import ledger_import
 from .models import ModelService
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -280,31 +281,18 @@ def _write_private(keys_dir: Path, data: bytes) -> Path:
 
 def import_pack_as(actor: User, path: Path, *, session_factory: sessionmaker[Session], store: ContentStore,
                    force: bool = False, progress: Progress | None = None) -> ImportResult:
-    """Import a pack on behalf of ``actor`` (a brand partner only for its own brands) and record it.
-
-    The importer commits its own transaction, so the ledger entry follows it at
-    once rather than inside it.
-    """
+    """Import a pack on behalf of ``actor`` (a brand partner only for its own brands), recorded in the ledger
+    in the import's own transaction."""
     require(actor, Action.IMPORT_PACK, _pack_brand(path) if actor.role is Role.BRAND_PARTNER else None)
-    result = import_pack(path, session_factory=session_factory, store=store, force=force, progress=progress,
-                         imported_by=actor.username)
-    with session_factory.begin() as session:
-        append(session, actor.username, Kind.PACK_IMPORT, result.brand,
-               {"brand": result.brand, "version": result.version, "revision": result.revision,
-                "digest": result.digest, "became_current": result.became_current})
-    return result
+    return import_pack(path, session_factory=session_factory, store=store, force=force, progress=progress,
+                       imported_by=actor.username, record=ledger_import(actor.username))
 
 
 def install_model_as(actor: User, onnx_path: Path, *, session_factory: sessionmaker[Session],
                      store: ContentStore) -> ModelSummary:
-    """Install a classifier model on behalf of an admin and record it (after the install's own commit)."""
+    """Install a classifier model on behalf of an admin (recorded in the ledger with the install)."""
     require(actor, Action.INSTALL_MODEL)
-    model = ModelService(session_factory, store).install(onnx_path, actor.username)
-    with session_factory.begin() as session:
-        append(session, actor.username, Kind.MODEL_INSTALL, model.sha256,
-               {"name": model.name, "version": model.version, "sha256": model.sha256,
-                "kinds": list(model.kinds), "threshold": model.threshold})
-    return model
+    return ModelService(session_factory, store).install(onnx_path, actor.username)
 
 
 def _pack_brand(path: Path) -> str:

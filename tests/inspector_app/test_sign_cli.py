@@ -38,6 +38,9 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
                  "--password-stdin"]) == 0
     mp.setattr("sys.stdin", io.StringIO("admin-secret\nbob-secret\n"))
     assert main(["users", "add", "bob", "--role", "supervisor", "--as", "admin", "--password-stdin"]) == 0
+    mp.setattr("sys.stdin", io.StringIO("admin-secret\npat-secret\n"))
+    assert main(["users", "add", "pat", "--role", "brand-partner", "--brand", "kestrel-athletics", "--as", "admin",
+                 "--password-stdin"]) == 0
     yield home
     mp.undo()
 
@@ -145,3 +148,20 @@ def test_verify_without_organisation_or_file(tmp_path: Path, monkeypatch: pytest
     (tmp_path / "junk.pdf").write_bytes(b"%PDF-1.7 junk")
     assert main(["verify", str(tmp_path / "junk.pdf")]) == 1
     assert "not set up" in capsys.readouterr().err
+
+
+def test_library_changes_are_checked_and_recorded(env: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    packs = DEMO / "packs"
+    monkeypatch.setenv("INSPECTOR_PASSWORD", "pat-secret")
+    assert main(["library", "import", str(packs / "maison-aurel"), "--force", "--as", "pat"]) == 2
+    assert "may not" in capsys.readouterr().err
+    assert main(["library", "import", str(packs / "kestrel-athletics"), "--force", "--as", "pat"]) == 0
+    monkeypatch.setenv("INSPECTOR_PASSWORD", "ann-secret")
+    assert main(["library", "import", str(packs / "kestrel-athletics"), "--force", "--as", "ann"]) == 2
+    db = sqlite3.connect(env / "inspector.sqlite3")
+    imports = db.execute("select actor, subject from ledger_entries where kind = 'pack_import' order by seq").fetchall()
+    db.close()
+    assert ("pat", "kestrel-athletics") == imports[-1]
+    assert {subject for _, subject in imports} == {"maison-aurel", "kestrel-athletics"}   # the demo import too
+    assert main(["audit", "verify"]) == 0
