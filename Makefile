@@ -29,6 +29,7 @@ test: setup
 bench: setup
 	$(PY) tools/bench_library.py
 	$(PY) tools/bench_vision.py
+	$(PY) tools/bench_classifier.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
