@@ -73,6 +73,25 @@ def test_json_has_the_documented_shape(env: Path, tmp_path: Path, capsys: pytest
     assert result["judged_against"]["pack_version"] == "2026.11.0"
 
 
+def test_aligned_zones_carry_the_shipped_models_second_opinion(env: Path, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    card = json.loads(next((RESOURCES_DIR / "models").glob("*.json")).read_text())
+    it = item("maison-aurel/a01")
+    assert inspect(capsys, it, tmp_path / "r.json")[0] == 0
+    result = json.loads((tmp_path / "r.json").read_text())
+    models = result["judged_against"]["models"]
+    assert models == {card["sha256"]: {"name": card["name"], "version": card["version"],
+                                       "threshold": card["threshold"], "kinds": card["kinds"]}}
+    for zone in result["zones"]:
+        opinion = zone["second_opinion"]
+        if zone["kind"] not in card["kinds"] or zone["status"] == "inconclusive" and opinion is None:
+            continue     # not served, or the photo was not aligned
+        assert opinion["model_sha256"] == card["sha256"] and 0.0 <= opinion["p_authentic"] <= 1.0
+        finding = next(f for f in zone["findings"] if f["metric"] == "classifier_p_authentic")
+        assert finding["value"] == opinion["p_authentic"] and finding["passed"] == (opinion["p_authentic"] >= card["threshold"])
+    assert any(z["second_opinion"] for z in result["zones"])
+
+
 def test_cloned_serial_is_caught_across_cases(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     clone = next(i for i in TRUTH["items"] if any(z["tell"] == "clone" for z in i["zones"]))
     zone = next(z for z in clone["zones"] if z["tell"] == "clone")
