@@ -249,7 +249,8 @@ def measure_shapes(shapes: logo.ShapeReference, plate: Plate, located: logo.Loca
     mask = align_outline(found[0], ref_mask) if found else np.zeros_like(ref_mask)
     union = (mask | ref_mask).sum()
     iou = float((mask & ref_mask).sum() / union) if union else 0.0
-    ratio = axes_ratio(mask) / axes_ratio(ref_mask) if found else 0.0
+    ref_ratio = plate.axes_ratio if plate_mask is None else axes_ratio(ref_mask)   # measured in prepare
+    ratio = axes_ratio(mask) / ref_ratio if found else 0.0
     et = engraving or plate.engraving
     esoft = sc.ink_map(plate.engraving_model, located.frame_rgb, et.region, et.ink, local_px=plate.local_px)
     ev, heat = sc.compare(et, esoft)

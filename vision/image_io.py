@@ -99,6 +99,11 @@ def decode_image(
     if reduce not in _REDUCED_FLAGS:
         raise ValueError(f"reduce must be one of 1, 2, 4, 8, not {reduce!r}")
     probe_image(data, max_pixels=max_pixels)
+    return _decode_probed(data, reduce)
+
+
+def _decode_probed(data: bytes, reduce: int) -> np.ndarray:
+    """:func:`decode_image` for bytes whose header :func:`probe_image` has already accepted."""
     buffer = np.frombuffer(data, dtype=np.uint8)
     # IMREAD_COLOR already converts grey, alpha, 16-bit and CMYK to 8-bit BGR.
     bgr = cv2.imdecode(buffer, _REDUCED_FLAGS[reduce])
@@ -117,4 +122,4 @@ def decode_for_analysis(data: bytes, *, min_long_side: int = 1600,
     reduce = 1
     while reduce < 8 and max(info.width, info.height) // (reduce * 2) >= 0.9 * min_long_side:
         reduce *= 2
-    return decode_image(data, max_pixels=max_pixels, reduce=reduce)
+    return _decode_probed(data, reduce)

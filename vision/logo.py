@@ -145,7 +145,6 @@ def counterfeit_match(shapes: ShapeReference, photo_work: np.ndarray) -> int:
 
 def zone_mask(shapes: ShapeReference, located: Located) -> np.ndarray:
     """The ROI in the working photo's pixels (bool)."""
-    import cv2
     inv = np.linalg.inv(located.to_frame)
     h, w = located.work.shape[:2]
     return cv2.warpPerspective(shapes.frame.roi.astype(np.uint8), inv, (w, h), flags=cv2.INTER_NEAREST) > 0
@@ -153,10 +152,8 @@ def zone_mask(shapes: ShapeReference, located: Located) -> np.ndarray:
 
 def zone_extent_px(mask: np.ndarray, scale: float) -> float:
     """Longest side of the zone's bounding box, in the original photo's pixels."""
-    ys, xs = np.nonzero(mask)
-    if len(xs) == 0:
-        return 0.0
-    return float(max(np.ptp(xs), np.ptp(ys)) + 1) / scale
+    _, _, w, h = cv2.boundingRect(mask.astype(np.uint8))
+    return float(max(w, h)) / scale
 
 
 def photo_checks(shapes: ShapeReference, located: Located, what: str) -> ZoneAnalysis | None:

@@ -139,7 +139,7 @@ def photo_stats(rgb: np.ndarray) -> PhotoStats:
     """The gate's measurements of a photo, at working resolution."""
     work = to_working_resolution(rgb)
     grey = luminance(work)
-    hist = np.bincount(grey.ravel(), minlength=256).cumsum()
+    hist = cv2.calcHist([grey], [0], None, [256], [0, 256]).ravel().astype(np.int64).cumsum()
     bright = float(np.searchsorted(hist, 0.99 * hist[-1]))
     r, g, b = cv2.split(work)
     clipped = float(np.count_nonzero(cv2.max(cv2.max(r, g), b) >= CLIP_LEVEL)) / grey.size
@@ -192,6 +192,8 @@ def glare_finding(photo: np.ndarray, mask: np.ndarray) -> Finding | None:
         return None
     r, g, b = cv2.split(photo)
     clipped = ((cv2.min(cv2.min(r, g), b) >= CLIP_LEVEL - 10) & mask).astype(np.uint8)
+    if cv2.countNonZero(clipped) / zone_area <= MAX_GLARE_SHARE:
+        return None     # no blob can be larger than all the clipped pixels: labelling them is moot
     count, _, stats, _ = cv2.connectedComponentsWithStats(clipped, connectivity=8)
     largest = int(stats[1:, cv2.CC_STAT_AREA].max()) if count > 1 else 0
     share = largest / zone_area

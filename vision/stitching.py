@@ -380,15 +380,19 @@ def _line_means(response: np.ndarray, centres: np.ndarray, thetas: np.ndarray, h
     return vals.reshape(len(centres), len(thetas), k).mean(axis=2)
 
 
-def _plateau_angle(profile: np.ndarray, thetas: np.ndarray) -> float:
-    """Centre of the top of an angular profile (axis angles, wraps at +-90 degrees)."""
-    k = int(np.argmax(profile))
-    rolled = np.roll(profile, len(profile) // 2 - k)
-    ang = np.roll(thetas, len(profile) // 2 - k)
-    ang = thetas[k] + _angle_diff(ang, thetas[k])
-    top, low = rolled.max(), np.median(rolled)
+def _plateau_angles(profiles: np.ndarray, thetas: np.ndarray) -> np.ndarray:
+    """Centre of the top of each angular profile (one per row; axis angles, wrapping at +-90 degrees).
+
+    All stitches at once: each row is rolled so that its maximum sits in the middle."""
+    n = profiles.shape[1]
+    k = np.argmax(profiles, axis=1)
+    idx = (np.arange(n)[None, :] - (n // 2 - k)[:, None]) % n     # as np.roll(row, n // 2 - k)
+    rolled = np.take_along_axis(profiles, idx, axis=1)
+    peak = thetas[k][:, None]
+    ang = peak + _angle_diff(thetas[idx], peak)
+    top, low = rolled.max(axis=1, keepdims=True), np.median(rolled, axis=1, keepdims=True)
     w = np.maximum(rolled - (top - 0.15 * (top - low)), 0)
-    return float((w * ang).sum() / max(w.sum(), 1e-12))
+    return (w * ang).sum(axis=1) / np.maximum(w.sum(axis=1), 1e-12)
 
 
 def _stitch_axes(response: np.ndarray, centres: np.ndarray, period: float) -> tuple[np.ndarray, np.ndarray]:
@@ -401,7 +405,7 @@ def _stitch_axes(response: np.ndarray, centres: np.ndarray, period: float) -> tu
     to half; elongation: length over the width across it.
     """
     first = _line_means(response, centres, _THETAS, 0.3 * period)
-    axes = np.array([_plateau_angle(p, _THETAS) for p in first])
+    axes = _plateau_angles(first, _THETAS)
     # length along each axis: half-height extent of the response
     u = np.arange(-0.6 * period, 0.6 * period + 0.5, 0.5)
     n = len(centres)
@@ -418,7 +422,7 @@ def _stitch_axes(response: np.ndarray, centres: np.ndarray, period: float) -> tu
     widths = extent(along(axes + np.pi / 2))
     long_half = np.clip(0.45 * np.median(lengths), 0.15 * period, 0.5 * period)
     second = _line_means(response, centres, _THETAS, float(long_half))
-    axes = np.array([_plateau_angle(p, _THETAS) for p in second])
+    axes = _plateau_angles(second, _THETAS)
     return axes, lengths / np.maximum(widths, 0.5)
 
 
