@@ -8,12 +8,15 @@ real aligned crops from the demo library.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from vision.classifier import INPUT_HEIGHT, INPUT_WIDTH, ModelError, load_classifier, pair_input
+from tests.vision.demo_data import DEMO, photo, sample_zones, zone_images
+from vision import logo
+from vision.classifier import INPUT_HEIGHT, INPUT_WIDTH, ModelError, comparison_input, load_classifier, pair_input
 
 from tests.onnx_models import mean_model  # noqa: E402  (skips where onnx is absent)
 
@@ -87,3 +90,19 @@ def test_model_with_other_inputs_is_refused(tmp_path: Path, kwargs: dict, messag
     sha = mean_model(tmp_path / "other.onnx", **kwargs)
     with pytest.raises(ModelError, match=message):
         load_classifier(tmp_path / "other.onnx", sha)
+
+
+def test_shipped_model_on_real_aligned_crops() -> None:
+    """The shipped model, through its card's hash, on the demo's logos aligned by the engine."""
+    card_path = next((DEMO.parent / "models").glob("*.json"))
+    card = json.loads(card_path.read_text())
+    clf = load_classifier(card_path.with_suffix(".onnx"), card["sha256"])
+    _, refs, fakes = zone_images("maison-aurel", "logo")
+    prepared = logo.prepare(refs, fakes)
+    zones = [z for z in sample_zones("logo") if z["brand"] == "maison-aurel" and not z["defect"]][:4]
+    comparisons = [logo.analyse(prepared, photo(z)).comparison for z in zones]
+    batch = np.stack([comparison_input(c) for c in comparisons if c is not None])
+    assert len(batch) >= 3
+    p = clf.probabilities(batch)
+    assert p.shape == (len(batch),) and p.dtype == np.float32 and np.all((p >= 0) & (p <= 1))
+    np.testing.assert_allclose(p[:1], clf.probabilities(batch[:1]), atol=1e-5)   # batching changes nothing
