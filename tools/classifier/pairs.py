@@ -52,8 +52,9 @@ REFERENCE_SIZE = (720, 540)
 PX_PER_MM = 7.5                    # flat rendering scale for PHOTO_SIZE (demogen: 12 px/mm at 1280 px)
 REFERENCES_PER_GROUP, PHOTOS_PER_GROUP = 2, 4
 PAIRS_PER_GROUP = REFERENCES_PER_GROUP * PHOTOS_PER_GROUP
-#: Margin around the design, share of its long side: (logo, hardware) ranges around the engine's 12% and 40%.
-GROW = {"logo": (0.08, 0.20), "hardware": (0.30, 0.45)}
+#: Margin around the design, share of its long side: the engine grows by 12% (logo) and 40% (hardware) around
+#: its features, which often reach into the material beyond the design, so the ranges extend beyond those.
+GROW = {"logo": (0.08, 0.30), "hardware": (0.30, 0.80)}
 #: Residual misalignment: corner jitter as a share of the frame's long side (usually, and the rare bad case).
 JITTER, JITTER_RARE, RARE_SHARE = 0.01, 0.02, 0.1
 #: Share of second references taken with a bench photo's ranges instead of a careful reference shot's.
@@ -119,26 +120,42 @@ def card_exclusion(px_per_mm: float) -> np.ndarray:
     return quad * px_per_mm
 
 
-def make_frame(box: tuple[float, float, float, float], grow: float, exclude: np.ndarray | None) -> Frame:
-    """The frame ``build_frame`` would choose around ``box``; ROI the box grown with round corners."""
+def make_frame(box: tuple[float, float, float, float], grow: float, exclude: np.ndarray | None,
+               view: np.ndarray) -> Frame:
+    """The frame ``build_frame`` would choose around ``box``, seen as the master reference shot sees it.
+
+    The engine compares in the master reference photo's own perspective (an
+    axis-aligned box around its features, grown), not front-on: ``view`` is
+    that shot's homography, flat px -> photo px. The ROI is the box grown with
+    round corners, in the same perspective.
+    """
     x0, y0, x1, y1 = box
     margin = grow * max(x1 - x0, y1 - y0)
-    fx0, fy0, fx1, fy1 = x0 - margin, y0 - margin, x1 + margin, y1 + margin
+    outline = _rounded_box(x0, y0, x1, y1, margin)
+    seen = cv2.perspectiveTransform(outline.reshape(-1, 1, 2), view).reshape(-1, 2)
+    fx0, fy0 = seen.min(axis=0)
+    fx1, fy1 = seen.max(axis=0)
     scale = FRAME_LONG_SIDE / max(fx1 - fx0, fy1 - fy0)
-    to_frame = np.array([[scale, 0, -fx0 * scale], [0, scale, -fy0 * scale], [0, 0, 1]], np.float64)
+    to_frame = np.array([[scale, 0, -fx0 * scale], [0, scale, -fy0 * scale], [0, 0, 1]], np.float64) @ view
     size = (int(round((fx1 - fx0) * scale)), int(round((fy1 - fy0) * scale)))
     roi = np.zeros((size[1], size[0]), np.uint8)
-    r = int(round(margin * scale))
-    bx0, by0, bx1, by1 = (int(round(v)) for v in ((x0 - fx0) * scale, (y0 - fy0) * scale,
-                                                  (x1 - fx0) * scale, (y1 - fy0) * scale))
-    cv2.rectangle(roi, (bx0 - r, by0), (bx1 + r, by1), 1, -1)
-    cv2.rectangle(roi, (bx0, by0 - r), (bx1, by1 + r), 1, -1)
-    for cx, cy in ((bx0, by0), (bx1, by0), (bx1, by1), (bx0, by1)):
-        cv2.circle(roi, (cx, cy), r, 1, -1)
+    cv2.fillPoly(roi, [np.round(_project(outline, to_frame)).astype(np.int32)], 1)
     if exclude is not None:
-        quad = cv2.perspectiveTransform(exclude.reshape(-1, 1, 2), to_frame).reshape(-1, 2)
-        cv2.fillConvexPoly(roi, np.round(quad).astype(np.int32), 0)
+        cv2.fillConvexPoly(roi, np.round(_project(exclude, to_frame)).astype(np.int32), 0)
     return Frame(to_frame, size, roi > 0)
+
+
+def _project(points: np.ndarray, homography: np.ndarray) -> np.ndarray:
+    return cv2.perspectiveTransform(points.reshape(-1, 1, 2).astype(np.float64), homography).reshape(-1, 2)
+
+
+def _rounded_box(x0: float, y0: float, x1: float, y1: float, r: float, steps: int = 8) -> np.ndarray:
+    """Outline of the box grown by ``r`` with round corners, as a polygon (flat px)."""
+    points = []
+    for (cx, cy), start in (((x1, y0), -90), ((x1, y1), 0), ((x0, y1), 90), ((x0, y0), 180)):
+        for a in np.radians(np.linspace(start, start + 90, steps)):
+            points.append((cx + r * np.cos(a), cy + r * np.sin(a)))
+    return np.array(points, np.float64)
 
 
 def jitter(size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
@@ -190,15 +207,15 @@ def make_group(seed: int, split: int, group: int) -> list[Pair]:
     authentic = design_for(seed, split, group)
     rng = np.random.default_rng([seed, 10 + split, group])
     lo, hi = GROW[kind]
-    if kind == "logo":
-        frame = make_frame(logo_box(authentic, PX_PER_MM), float(rng.uniform(lo, hi)), None)
-    else:
-        frame = make_frame(hardware_box(authentic, PX_PER_MM), float(rng.uniform(lo, hi)),
-                           card_exclusion(PX_PER_MM))
     marker = int(rng.integers(0, 10))
-    references = [in_frame(shoot(authentic, authentic, kind, REFERENCE_SIZE,
-                                 i == 0 or rng.random() >= ROUGH_REFERENCE_SHARE, marker, rng), frame)
-                  for i in range(REFERENCES_PER_GROUP)]
+    shots = [shoot(authentic, authentic, kind, REFERENCE_SIZE, i == 0 or rng.random() >= ROUGH_REFERENCE_SHARE,
+                   marker, rng) for i in range(REFERENCES_PER_GROUP)]
+    grow = float(rng.uniform(lo, hi))
+    if kind == "logo":
+        frame = make_frame(logo_box(authentic, PX_PER_MM), grow, None, shots[0].homography)
+    else:
+        frame = make_frame(hardware_box(authentic, PX_PER_MM), grow, card_exclusion(PX_PER_MM), shots[0].homography)
+    references = [in_frame(shot, frame) for shot in shots]
     pairs = []
     for i in range(PHOTOS_PER_GROUP):
         design, label, name = authentic, 1, "authentic"
