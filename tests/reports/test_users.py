@@ -60,7 +60,7 @@ def test_set_up_creates_the_authority_key_file_and_admin(org: Org) -> None:
     assert org.users.organisation() == "Acme Authentication"
     assert org.admin.role is Role.ADMIN and org.admin.cert_serial is None
     assert org.users.authenticate("root", "root-pw") == org.admin
-    assert ledger_size(org) == 2   # org_init, user_add
+    assert ledger_size(org) == 3   # the bundled model's install at first start, org_init, user_add
     with pytest.raises(UserError, match="already set up"):
         org.users.init_organisation("Other", NewUser("root2", Role.ADMIN, "pw"))
 
