@@ -335,7 +335,7 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
     ref_de: list[float] = []
     n = len(works)
     for j in range(n):
-        located = logo.locate(shapes, works[j], skip=j, work=(shapes.views[j].rgb, 1.0))
+        located = logo.locate(shapes, works[j], skip=j, work=(shapes.views[j].rgb, 1.0), calibrating=True)
         if isinstance(located, str):
             continue
         authentic.append(measure_shapes(shapes, plate, located)[0])
@@ -349,7 +349,7 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
     fake_de: list[float] = []
     for c in counterfeits:
         work = sc.to_working(c)[0]
-        located = logo.locate(shapes, c, work=(work, sc.to_working(c)[1]))
+        located = logo.locate(shapes, c, work=(work, sc.to_working(c)[1]), calibrating=True)
         if isinstance(located, str):
             continue
         fake_values.append(measure_shapes(shapes, plate, located)[0])

@@ -108,8 +108,15 @@ def build_shape_reference(references: tuple[np.ndarray, ...], counterfeits: tupl
 
 
 def locate(shapes: ShapeReference, photo: np.ndarray, *, skip: int | None = None,
-           work: tuple[np.ndarray, float] | None = None) -> Located | str:
-    """Find the zone in ``photo``; or why not. ``skip`` leaves one reference out (calibration)."""
+           work: tuple[np.ndarray, float] | None = None, calibrating: bool = False) -> Located | str:
+    """Find the zone in ``photo``; or why not. ``skip`` leaves one reference out (calibration).
+
+    A photo's grey refinement may correct a tilt its matches left uncertain
+    (:func:`vision.shape_compare.plausible_refinement`). ``calibrating`` (the pack's own references
+    and counterfeits, which set the bounds) keeps the plain limit: with three or four references a
+    bound hangs on a single leave-one-out value, and a fake that lands near it no longer pulls it
+    in; tilts corrected there moved bounds both ways and let known counterfeit tells pass.
+    """
     work_rgb, scale = work or sc.to_working(photo)
     view = sc.describe(work_rgb)
     order = sorted(range(len(shapes.views)), key=lambda i: i != shapes.frame.master)   # master first
@@ -123,7 +130,8 @@ def locate(shapes: ShapeReference, photo: np.ndarray, *, skip: int | None = None
     i = index[k]
     to_frame = shapes.frame.photo_to_frame(i, result)
     frame_rgb = shapes.frame.warp(work_rgb, to_frame)
-    W = sc.refine(frame_rgb, shapes.refine_target, shapes.refine_mask)
+    anchors = None if calibrating else sc.anchors_of(result, to_frame, shapes.frame.size)
+    W = sc.refine(frame_rgb, shapes.refine_target, shapes.refine_mask, anchors=anchors)
     if W is not None:
         to_frame = np.linalg.inv(W) @ to_frame
         frame_rgb = shapes.frame.warp(work_rgb, to_frame)
@@ -186,7 +194,7 @@ def loo_values(shapes: ShapeReference) -> list[dict[str, float]]:
         return out
     for j in range(n):
         others = sc.make_template([s for i, s in enumerate(softs) if i != j], shapes.frame.roi)
-        located = locate(shapes, shapes.views[j].rgb, skip=j, work=(shapes.views[j].rgb, 1.0))
+        located = locate(shapes, shapes.views[j].rgb, skip=j, work=(shapes.views[j].rgb, 1.0), calibrating=True)
         if isinstance(located, str):
             continue
         values, _, _ = measure(shapes, refine_on_ink(shapes, located), others)
@@ -197,7 +205,7 @@ def loo_values(shapes: ShapeReference) -> list[dict[str, float]]:
 def counterfeit_values(shapes: ShapeReference, counterfeits: tuple[np.ndarray, ...]) -> list[dict[str, float]]:
     out = []
     for c in counterfeits:
-        located = locate(shapes, c)
+        located = locate(shapes, c, calibrating=True)
         if isinstance(located, str):
             continue
         out.append(measure(shapes, refine_on_ink(shapes, located))[0])

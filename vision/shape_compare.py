@@ -34,8 +34,8 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from .align import Alignment, AlignmentFailed, estimate_homography, extract_features, match_features, \
-    normalise_grey
+from .align import MIN_INLIERS, Alignment, AlignmentFailed, estimate_homography, extract_features, \
+    match_features, normalise_grey
 
 #: Longest side the analysis works at (photos may be 12 MP).
 WORK_LONG_SIDE = 1024
@@ -223,22 +223,72 @@ def build_frame(views: tuple[View, ...], *, item_mask: tuple[np.ndarray, ...] | 
     return Frame(master, to_frame, size, tuple(to_master), roi)
 
 
+@dataclass(frozen=True)
+class Anchors:
+    """What the features say about the alignment in the frame: where their matches lie (px), how
+    closely the features' homography fits them (mean residual, frame px), and how uncertain they
+    leave the frame's corners (px, see :func:`anchors_of`)."""
+
+    points: np.ndarray            # (N, 2) frame px
+    residual_px: float
+    corner_uncertainty_px: float
+
+
+#: Resamples of the matches that measure how well they fix the frame's corners.
+BOOTSTRAP_FITS = 40
+#: A refinement may move the corners this many standard deviations of that uncertainty at most.
+UNCERTAINTY_SPAN = 3.0
+
+
+def anchors_of(alignment: Alignment, photo_to_frame: np.ndarray, frame_size: tuple[int, int]) -> Anchors:
+    """The alignment's inliers in the frame, the features' residual on them in frame px, and the
+    corners' uncertainty: the spread of the frame's corners over homographies fitted to resamples
+    of the inliers (a bootstrap; matches along one line of lettering leave the tilt across it free)."""
+    # ORB finds one corner at several scales: the same place counts once, or it would feign certainty
+    _, first = np.unique(np.round(alignment.photo_points), axis=0, return_index=True)
+    once = np.sort(first)
+    ref = alignment.reference_points[once].astype(np.float64)
+    pts = alignment.photo_points[once].reshape(-1, 1, 2).astype(np.float64)
+    centre = pts.mean(axis=0, keepdims=True)
+    # frame px per photo px near the matches: the area a photo pixel covers there
+    unit = np.concatenate([centre, centre + [[[1.0, 0.0]]], centre + [[[0.0, 1.0]]]])
+    a, b, c = cv2.perspectiveTransform(unit, photo_to_frame).reshape(3, 2)
+    (ux, uy), (vx, vy) = b - a, c - a
+    scale = math.sqrt(abs(float(ux * vy - uy * vx)))
+    w, h = frame_size
+    corners = np.float64([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2)
+    seen = cv2.perspectiveTransform(corners, np.linalg.inv(photo_to_frame))    # photo px at the corners
+    reference_to_frame = photo_to_frame @ alignment.homography
+    rng = np.random.default_rng(0)
+    spread = []
+    for _ in range(BOOTSTRAP_FITS):
+        pick = rng.integers(0, len(ref), len(ref))
+        H, _ = cv2.findHomography(ref[pick], pts[pick].reshape(-1, 2), 0)
+        if H is not None and abs(np.linalg.det(H)) > 1e-12:
+            moved = cv2.perspectiveTransform(seen, reference_to_frame @ np.linalg.inv(H))
+            spread.append(np.linalg.norm(moved - corners, axis=2).ravel())
+    uncertainty = float(np.sqrt(np.mean(np.square(spread), axis=0)).max()) if spread else math.inf
+    return Anchors(cv2.perspectiveTransform(pts, photo_to_frame).reshape(-1, 2),
+                   alignment.reprojection_px * scale, uncertainty)
+
+
 def refine(frame_rgb: np.ndarray, template_grey: np.ndarray, roi: np.ndarray, *,
-           iterations: int = 40) -> np.ndarray | None:
+           anchors: Anchors | None = None, iterations: int = 40) -> np.ndarray | None:
     """:func:`refine_with` a homography (an affine fallback wandered off on patterned material)."""
-    return refine_with(frame_rgb, template_grey, roi, cv2.MOTION_HOMOGRAPHY, iterations=iterations)
+    return refine_with(frame_rgb, template_grey, roi, cv2.MOTION_HOMOGRAPHY, anchors=anchors,
+                       iterations=iterations)
 
 
 def refine_with(frame_rgb: np.ndarray, template_grey: np.ndarray, roi: np.ndarray, motion: int, *,
-                iterations: int = 40) -> np.ndarray | None:
+                anchors: Anchors | None = None, iterations: int = 40) -> np.ndarray | None:
     """Residual homography (frame px) that best aligns ``frame_rgb`` with the references' mean.
 
     Enhanced correlation coefficient maximisation (``cv2.findTransformECC``) is
     invariant to gain and offset, so light does not pull it. It runs coarse to
     fine (an eighth, then a quarter... up to half the frame's resolution), on
     blurred images so a fine periodic texture cannot capture it. Returns ``W``
-    with photo_frame(W x) ~ template(x), or None when it does not converge
-    (the feature alignment then stands).
+    with photo_frame(W x) ~ template(x), or None when it does not converge or
+    wanders off (the feature alignment then stands): see :func:`plausible_refinement`.
     """
     th, tw = template_grey.shape
     grey = cv2.resize(cv2.cvtColor(frame_rgb, cv2.COLOR_RGB2GRAY), (tw, th), interpolation=cv2.INTER_AREA)
@@ -264,11 +314,35 @@ def refine_with(frame_rgb: np.ndarray, template_grey: np.ndarray, roi: np.ndarra
         warp = (np.linalg.inv(S) @ w_level @ S).astype(np.float32)
     S = np.diag([frame_rgb.shape[1] / tw, frame_rgb.shape[0] / th, 1.0])
     W = S @ warp.astype(np.float64) @ np.linalg.inv(S)
-    # a refinement moves the frame by a few per cent at most; more is a wrong turn
-    corners = np.float64([[0, 0], [frame_rgb.shape[1], 0], [frame_rgb.shape[1], frame_rgb.shape[0]],
-                          [0, frame_rgb.shape[0]]]).reshape(-1, 1, 2)
+    return W if plausible_refinement(W, frame_rgb.shape[:2], anchors) else None
+
+
+def plausible_refinement(W: np.ndarray, frame_shape: tuple[int, int], anchors: Anchors | None) -> bool:
+    """Is ``W`` (frame px) a correction of the features' alignment rather than a wrong turn?
+
+    A refinement moves the frame's corners by a few per cent at most: the features fix them
+    better than that. Matches clustered on one line of lettering or one engraving do not: they
+    pin the homography along that line only, and its tilt, extrapolated to the frame's corners,
+    is uncertain by more than a few per cent (``anchors.corner_uncertainty_px``). Then the
+    refinement may move the corners further, within :data:`UNCERTAINTY_SPAN` times that
+    uncertainty, as long as it keeps the features' matches where they are: it moves the median
+    match by no more than the two alignments' residuals together (twice the features' own), so
+    the grey levels correct what the features could not see, without contradicting what they did.
+    """
+    h, w = frame_shape
+    limit = MAX_REFINE_SHIFT * max(h, w)
+    corners = np.float64([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2)
     shift = np.linalg.norm(cv2.perspectiveTransform(corners, W) - corners, axis=2).max()
-    return W if shift < MAX_REFINE_SHIFT * max(frame_rgb.shape[:2]) else None
+    if shift < limit:
+        return True
+    if anchors is None or len(anchors.points) < MIN_INLIERS:
+        return False
+    uncertain = anchors.corner_uncertainty_px
+    if not limit < uncertain or shift > UNCERTAINTY_SPAN * uncertain:
+        return False
+    pts = anchors.points.reshape(-1, 1, 2)
+    moved = np.linalg.norm(cv2.perspectiveTransform(pts, np.linalg.inv(W)) - pts, axis=2).ravel()
+    return float(np.median(moved)) <= 2.0 * anchors.residual_px
 
 
 def mean_grey(images: list[np.ndarray] | tuple[np.ndarray, ...]) -> np.ndarray:
