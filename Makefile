@@ -30,6 +30,8 @@ bench: setup
 	$(PY) tools/bench_library.py
 	$(PY) tools/bench_vision.py
 	$(PY) tools/bench_classifier.py
+	$(PY) tools/bench_reports.py
+	$(PY) tools/bench_audit.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
