@@ -133,7 +133,13 @@ class InspectionService:
                 continue
             rgb, sha, decode_ms = photos[zone.id]
             t = time.perf_counter()
-            analysis = analyse_zone(self.prepared_zone(pack, zone), rgb)
+            try:
+                prepared = self.prepared_zone(pack, zone)
+            except ValueError as exc:   # the pack's references themselves cannot be measured
+                outcomes.append(ZoneOutcome(zone, _references_unusable(zone, str(exc)), sha, (), decode_ms,
+                                            (time.perf_counter() - t) * 1000))
+                continue
+            analysis = analyse_zone(prepared, rgb)
             if zone.kind == "code" and "serial" in analysis.measurements and analysis.status is not Status.INCONCLUSIVE:
                 analysis = self._clone_check(request, analysis)
             analysis_ms = (time.perf_counter() - t) * 1000
@@ -228,3 +234,10 @@ class InspectionService:
                 sha, _ = self._store.put(jpeg.tobytes())
                 stored.append(StoredEvidence(ev.name, ev.caption, sha))
         return tuple(stored)
+
+
+def _references_unusable(zone: ZoneSummary, reason: str) -> ZoneAnalysis:
+    """A zone whose references cannot be prepared is judged by eye: the photo is kept, nothing fails."""
+    message = (f"The brand's reference photos for this zone cannot be used by the machine ({reason}): "
+               "compare the photo with the references by eye, and ask the brand for better reference shots")
+    return ZoneAnalysis.inconclusive((Finding("references", reason, "references usable", False, message),))

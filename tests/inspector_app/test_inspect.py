@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from inspector_app.cli import main
+from inspector_app.services.inspection import InspectRequest
 from inspector_app.settings import Settings
 from inspector_app.workstation import RESOURCES_DIR, Workstation
+from reference_library.importer import import_pack
+from tests.conftest import SAMPLES, PackFactory
 
 DEMO = RESOURCES_DIR / "demo"
 TRUTH = json.loads((DEMO / "samples" / "ground_truth.json").read_text())
@@ -144,3 +147,18 @@ def test_malformed_photo_argument(env: Path, capsys: pytest.CaptureFixture[str])
     with pytest.raises(SystemExit) as exit_info:
         main(["inspect", "--brand", "b", "--model", "m", "--photo", "no-equals-sign"])
     assert exit_info.value.code == 2 and "expected ZONE=PATH" in capsys.readouterr().err
+
+
+def test_a_zone_whose_references_cannot_be_prepared_is_inconclusive(workstation: Workstation,
+                                                                   make_pack: PackFactory) -> None:
+    """Two unrelated logos as one zone's references cannot be aligned with each other: that zone is
+    judged by eye (inconclusive, saying why), the photo is kept, and the item is not lost to an error."""
+    import_pack(make_pack(), session_factory=workstation.session_factory, store=workstation.store)
+    photos = {"front-logo": SAMPLES / "LinuxLogo.jpg", "handle-stitching": SAMPLES / "LinuxLogo.jpg",
+              "serial-tag": SAMPLES / "box.png"}
+    result = workstation.inspection().inspect(InspectRequest("test-maison", "city-tote", photos))
+    logo_zone = next(z for z in result.zones if z.zone.id == "front-logo")
+    assert logo_zone.analysis.status.value == "inconclusive" and logo_zone.photo_sha256 in workstation.store
+    finding = logo_zone.analysis.findings[0]
+    assert finding.metric == "references" and "could not be aligned" in finding.message
+    assert result.verdict.value != "FAIL"
