@@ -1,9 +1,10 @@
-"""Does a signed report match what the ledger recorded when it was signed?
+"""Do signed reports and verdict rows match what the ledger recorded when they were signed?
 
 The signature proves who signed which bytes; the ledger proves that this
 report is the one recorded for its case. A report re-signed by another
 inspector of the organisation, or one whose ledger entry was edited, has a
-valid signature but fails here.
+valid signature but fails here; so does a verdict row changed by hand in
+the database, which the ORM alone cannot prevent.
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ from sqlalchemy.orm import Session
 
 from .cases import CaseRow, VerdictRow
 from .ledger import LedgerEntry, entry_hash
+
+_BATCH = 2000
+#: Verdict columns the ledger entry repeats, by payload key.
+_RECORDED = {"decision": "decision", "tag_number": "tag_number", "report_pdf_sha256": "report_pdf_sha256",
+             "report_json_sha256": "report_json_sha256", "override_reason": "override_reason"}
 
 
 def ledger_mismatch(session: Session, case_number: str, report_json: bytes, report_pdf: bytes) -> str | None:
@@ -35,4 +41,28 @@ def ledger_mismatch(session: Session, case_number: str, report_json: bytes, repo
         return f"the report's embedded data is not the data the ledger recorded for case '{case_number}'"
     if payload.get("report_pdf_sha256") != hashlib.sha256(report_pdf).hexdigest():
         return f"this file is not the report the ledger recorded for case '{case_number}' (entry {entry.seq})"
+    return None
+
+
+def verdict_row_mismatch(session: Session) -> tuple[int, str] | None:
+    """The first verdict row that differs from its ledger entry, as (entry number, why); None if all match.
+
+    Streams in batches (constant memory), as the chain walk does.
+    """
+    rows = session.execute(
+        select(CaseRow.case_number, VerdictRow.ledger_seq, LedgerEntry.payload,
+               *(getattr(VerdictRow, column) for column in _RECORDED.values()))
+        .join(CaseRow, CaseRow.id == VerdictRow.case_id)
+        .outerjoin(LedgerEntry, LedgerEntry.seq == VerdictRow.ledger_seq)
+        .order_by(VerdictRow.ledger_seq).execution_options(yield_per=_BATCH))
+    for case_number, seq, payload, *values in rows:
+        if payload is None:
+            rows.close()
+            return seq, f"the verdict of case '{case_number}' names ledger entry {seq}, which does not exist"
+        recorded = json.loads(payload)
+        for key, value in zip(_RECORDED, values):
+            if recorded.get(key) != value:
+                rows.close()
+                return seq, (f"the verdict row of case '{case_number}' was changed: its {key.replace('_', ' ')} "
+                             f"is not what ledger entry {seq} recorded")
     return None

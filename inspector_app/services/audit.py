@@ -28,6 +28,7 @@ from reports.ledger import ChainCheck, Kind, append, aware, verify_chain
 from reports.report_data import ReportData
 from reports.users import Action, User, require
 from reports.verdict import Verdict
+from reports.verification import verdict_row_mismatch
 
 from .cases import CaseError
 
@@ -226,9 +227,19 @@ class AuditService:
 
 
 def verify_ledger(session_factory: sessionmaker[Session]) -> ChainCheck:
-    """Check the whole ledger. Open to anyone at the bench: it reveals only entry numbers."""
+    """Check the whole ledger, then that every verdict row still says what its entry recorded.
+
+    Open to anyone at the bench: it reveals only entry numbers and case numbers.
+    """
     with session_factory() as session:
-        return verify_chain(session)
+        check = verify_chain(session)
+        if not check.intact:
+            return check
+        mismatch = verdict_row_mismatch(session)
+    if mismatch is None:
+        return check
+    seq, reason = mismatch
+    return ChainCheck(seq - 1, seq, reason)
 
 
 def _filtered(stmt: Select[Any], q: VerdictQuery) -> Select[Any]:

@@ -95,6 +95,15 @@ def test_signed_report_verifies_and_tampering_is_caught(env: Path, tmp_path: Pat
     db.execute("update ledger_entries set payload = ? where seq = ?",
                (json.dumps({**payload, "decision": "FAIL"}, sort_keys=True, separators=(",", ":")), seq))
     db.commit()
+    assert main(["audit", "verify"]) == 0
+    capsys.readouterr()
+    # the verdict row itself is edited by hand: the ledger walk compares it with its entry
+    db.execute("update verdicts set decision = 'PASS' where ledger_seq = ?", (seq,))
+    db.commit()
+    assert main(["audit", "verify"]) == 1
+    assert "verdict row of case 'CASE-1' was changed: its decision" in capsys.readouterr().err
+    db.execute("update verdicts set decision = 'FAIL' where ledger_seq = ?", (seq,))
+    db.commit()
     db.close()
 
 
