@@ -29,30 +29,42 @@ from .store import ContentStore
 log = logging.getLogger(__name__)
 
 
+class UnusableReferences(ValueError):
+    """The zone's references cannot be measured (e.g. they cannot be aligned with each other)."""
+
+
 class PreparedZones:
     """Get-or-prepare for zones, shared by every inspection in the process."""
 
     def __init__(self, store: ContentStore, cache_dir: Path | None = None):
         self._store = store
         self._dir = cache_dir
-        self._memory: dict[str, PreparedZone] = {}
+        self._memory: dict[str, PreparedZone | UnusableReferences] = {}
         self._lock = threading.Lock()
 
     def get(self, zone: ZoneSummary, public_key_pem: bytes | None = None) -> PreparedZone:
+        """The prepared zone; :class:`UnusableReferences` if its references cannot be prepared
+        (remembered, so a failing preparation is not repeated for every item)."""
         key = cache_key(zone, public_key_pem)
         with self._lock:
-            if key in self._memory:
-                return self._memory[key]
-        prepared = self._load(key) or self._prepare(zone, public_key_pem, key)
-        with self._lock:
-            self._memory[key] = prepared
-        return prepared
+            known = self._memory.get(key)
+        if known is None:
+            known = self._load(key) or self._prepare(zone, public_key_pem, key)
+            with self._lock:
+                self._memory[key] = known
+        if isinstance(known, UnusableReferences):
+            raise UnusableReferences(str(known))   # a fresh one each time: tracebacks do not pile up
+        return known
 
-    def _prepare(self, zone: ZoneSummary, public_key_pem: bytes | None, key: str) -> PreparedZone:
+    def _prepare(self, zone: ZoneSummary, public_key_pem: bytes | None,
+                 key: str) -> PreparedZone | UnusableReferences:
         size = WORK_LONG_SIDE[zone.kind]
         refs = tuple(decode_for_analysis(self._store.read(r.sha256), min_long_side=size) for r in zone.references)
         fakes = tuple(decode_for_analysis(self._store.read(r.sha256), min_long_side=size) for r in zone.counterfeits)
-        prepared = prepare_zone(zone.kind, refs, fakes, Tolerances.from_mapping(zone.tolerances, public_key_pem))
+        try:
+            prepared = prepare_zone(zone.kind, refs, fakes, Tolerances.from_mapping(zone.tolerances, public_key_pem))
+        except ValueError as exc:   # the analysers' word for references they cannot measure
+            return UnusableReferences(str(exc))
         self._save(key, prepared)
         return prepared
 

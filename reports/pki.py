@@ -136,8 +136,11 @@ def issue_identity(authority: Authority, username: str, display_name: str, passw
         username.encode("utf-8"), key, cert, [ca_cert], _encryption(password))
 
 
-def load_identity(p12: bytes, password: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate,
-                                                        list[x509.Certificate]]:
+#: A signing identity unlocked from its PKCS#12: the key, its certificate, the CA certificates.
+Identity = tuple[ec.EllipticCurvePrivateKey, x509.Certificate, list[x509.Certificate]]
+
+
+def load_identity(p12: bytes, password: str) -> Identity:
     """The key, certificate and CA certificates inside ``p12``; :class:`WrongPassword` if it does not open."""
     try:
         key, cert, others = pkcs12.load_key_and_certificates(p12, password.encode("utf-8"))

@@ -30,9 +30,9 @@ from reports.cases import (
 )
 from reports.checklist import CheckState, build_checklist, check_answer, check_decision
 from reports.ledger import Kind, append, aware
-from reports.pki import identity_certificate
+from reports.pki import load_identity
 from reports.report_data import ReportCheck, ReportData, ReportEvidence, ReportFinding, ReportZone
-from reports.signing import sign_pdf
+from reports.signing import sign_pdf_as
 from reports.users import Action, User, require
 from reports.verdict import Verdict
 
@@ -213,10 +213,10 @@ class CaseService:
         tag = _tag_number(decided_at) if decision.decision is Verdict.PASS else None
         data = _report_data(case, pack, view, view.suggested, analysis[0].judged_against, decision, reasons, actor,
                             decided_at, tag)
-        p12 = self._users.signing_identity(actor.username)
-        identity_certificate(p12, password)   # a wrong password stops here, before the slow rendering
-        signed = sign_pdf(self._render_pdf(data, self._store.read), p12, password,
-                          reason=f"{decision.decision.value} verdict for case {case.case_number}")
+        # unlocked once, before the slow rendering: a wrong password stops here
+        identity = load_identity(self._users.signing_identity(actor.username), password)
+        signed = sign_pdf_as(self._render_pdf(data, self._store.read), identity,
+                             reason=f"{decision.decision.value} verdict for case {case.case_number}")
         pdf_sha, _ = self._store.put(signed)
         json_sha, _ = self._store.put(data.to_json_bytes())
         override = (decision.override_reason or "").strip() or None

@@ -20,7 +20,7 @@ import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from reference_library.catalog import NotInLibrary, PackSummary, ZoneSummary, get_pack, pack_file_sha
-from reference_library.prepared import PreparedZones
+from reference_library.prepared import PreparedZones, UnusableReferences
 from reference_library.store import ContentStore
 from reports.serials import record_sighting, sightings_elsewhere
 from reports.verdict import Verdict, suggest_verdict
@@ -135,7 +135,7 @@ class InspectionService:
             t = time.perf_counter()
             try:
                 prepared = self.prepared_zone(pack, zone)
-            except ValueError as exc:   # the pack's references themselves cannot be measured
+            except UnusableReferences as exc:
                 outcomes.append(ZoneOutcome(zone, _references_unusable(zone, str(exc)), sha, (), decode_ms,
                                             (time.perf_counter() - t) * 1000))
                 continue
