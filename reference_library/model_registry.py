@@ -10,6 +10,7 @@ serves new inspections; installing a newer model changes no code.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from packaging.version import InvalidVersion, Version
 from sqlalchemy import JSON, DateTime, Float, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from vision.classifier import ModelError, file_sha256, load_classifier
+from vision.classifier import ModelError, load_classifier
 
 from .db import Base
 from .store import ContentStore
@@ -114,19 +115,18 @@ def install_model(session: Session, store: ContentStore, onnx_path: Path, instal
     if onnx_path.stat().st_size > MAX_MODEL_BYTES:
         raise RegistryError(f"{onnx_path.name} is over {MAX_MODEL_BYTES // 1024**2} MB: not a model of this kind")
     card = read_card(onnx_path)
-    actual = file_sha256(onnx_path)
+    data = onnx_path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
     if actual != card["sha256"]:
         raise RegistryError(f"{onnx_path.name} does not match its model card: sha256 {actual[:12]}…, "
                             f"the card says {card['sha256'][:12]}…")
     if session.get(ClassifierModelRow, actual) is not None:
         raise RegistryError(f"model {card['name']} {card['version']} ({actual[:12]}…) is already installed")
     try:
-        load_classifier(onnx_path, actual)
+        load_classifier(onnx_path, actual)   # checks the file against the hash again: no change meanwhile
     except ModelError as exc:
         raise RegistryError(str(exc)) from None
-    sha, _ = store.put(onnx_path.read_bytes())
-    if sha != actual:
-        raise RegistryError(f"{onnx_path.name} changed while it was being installed")
+    store.put(data)
     md = onnx_path.with_suffix(".md")
     row = ClassifierModelRow(sha256=actual, name=card["name"], version=str(card["version"]),
                              kinds=list(card["kinds"]), threshold=float(card["threshold"]), card=card,

@@ -31,15 +31,15 @@ from pathlib import Path
 import numpy as np
 
 from inspector_app.services.inspection import InspectionService, InspectRequest
+from inspector_app.services.second_opinion import SecondOpinions
 from inspector_app.settings import Settings
 from inspector_app.workstation import RESOURCES_DIR, Workstation
 from reference_library.importer import import_pack
-from reference_library.model_registry import ModelSummary, serving_models
+from reference_library.model_registry import ModelSummary
 from reference_library.prepared import PreparedZones
 from reports.verdict import suggest_verdict
 from vision.classifier import PairClassifier, comparison_input, load_classifier
 from vision.findings import Status, ZoneAnalysis
-from vision.fusion import SecondOpinion, fuse
 
 
 @dataclass(frozen=True)
@@ -80,26 +80,21 @@ def run_set(sample_set: Path, ws: Workstation) -> tuple[list[ZoneRow], list[Item
         import_pack(pack, session_factory=ws.session_factory, store=ws.store)
     geometric = InspectionService(ws.session_factory, ws.store,
                                   PreparedZones(ws.store, ws.settings.home / "cache" / "prepared"))
-    with ws.session_factory() as session:
-        serving = serving_models(session)
+    opinions = SecondOpinions(ws.session_factory, ws.store)
+    serving = opinions.serving()
     zones: list[ZoneRow] = []
     items: list[ItemRow] = []
     for it in truth["items"]:
         photos = {z["zone"]: sample_set / z["photo"] for z in it["zones"]}
         result = geometric.inspect(InspectRequest(it["brand"], it["model"], photos, case_ref=it["id"]))
-        by_zone = {o.zone.id: o for o in result.zones}
+        judged = opinions.judge([(o.zone.kind, o.analysis) for o in result.zones], serving)
+        by_zone = {o.zone.id: (o, j) for o, j in zip(result.zones, judged)}
         fused_statuses = []
         for z in it["zones"]:
-            o = by_zone[z["zone"]]
-            model = serving.get(o.zone.kind)
-            p = None
-            fused = o.analysis
-            if model is not None and o.analysis.comparison is not None:
-                p = float(_classifier(ws, model).probabilities(comparison_input(o.analysis.comparison)[None])[0])
-                fused = fuse(o.analysis, SecondOpinion(p, model.threshold, model.name))
+            o, j = by_zone[z["zone"]]
             zones.append(ZoneRow(it["id"], o.zone.kind, z["truth"] == "counterfeit", bool(z["defect"]),
-                                 o.analysis, p, fused))
-            fused_statuses.append((o.zone.critical, fused.status))
+                                 o.analysis, j.opinion.p_authentic if j.opinion else None, j.analysis))
+            fused_statuses.append((o.zone.critical, j.analysis.status))
         items.append(ItemRow(it["id"], it["truth"] == "counterfeit", it["expected_verdict"],
                              result.verdict.value, suggest_verdict(fused_statuses).value))
     return zones, items, next(iter(serving.values()), None)

@@ -45,14 +45,13 @@ class SecondOpinions:
     def judge(self, zones: list[tuple[str, ZoneAnalysis]], serving: dict[str, ModelSummary]) -> list[Judged]:
         """Each (kind, analysis) with the second opinion fused in where a model serves the kind."""
         out = [Judged(a, None, None) for _, a in zones]
-        by_model: dict[str, list[int]] = defaultdict(list)
+        by_model: dict[ModelSummary, list[int]] = defaultdict(list)
         for i, (kind, analysis) in enumerate(zones):
             if kind in serving and analysis.comparison is not None:
-                by_model[serving[kind].sha256].append(i)
-        for sha, indices in by_model.items():
-            model = next(m for m in serving.values() if m.sha256 == sha)
+                by_model[serving[kind]].append(i)
+        for model, indices in by_model.items():
             try:
-                classifier = load_classifier(self._store.path_for(sha), sha, threads=self._threads)
+                classifier = load_classifier(self._store.path_for(model.sha256), model.sha256, threads=self._threads)
             except ModelError as exc:
                 raise ModelUnavailable(f"the classifier {model.name} {model.version} cannot be used: {exc}") from None
             batch = np.stack([comparison_input(zones[i][1].comparison) for i in indices])  # type: ignore[arg-type]

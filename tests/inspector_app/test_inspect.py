@@ -13,6 +13,7 @@ from inspector_app.settings import Settings
 from inspector_app.workstation import RESOURCES_DIR, Workstation
 from reference_library.importer import import_pack
 from tests.conftest import SAMPLES, PackFactory
+from tests.inspector_app.conftest import photo_args, point_at
 
 DEMO = RESOURCES_DIR / "demo"
 TRUTH = json.loads((DEMO / "samples" / "ground_truth.json").read_text())
@@ -22,17 +23,12 @@ def item(item_id: str) -> dict:  # type: ignore[type-arg]
     return next(i for i in TRUTH["items"] if i["id"] == item_id)
 
 
-def photo_args(it: dict) -> list[str]:  # type: ignore[type-arg]
-    return [a for z in it["zones"] for a in ("--photo", f"{z['zone']}={DEMO / z['photo']}")]
-
-
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One data home with the demo library imported (references prepared once for the module)."""
     home = tmp_path_factory.mktemp("inspect-home")
     mp = pytest.MonkeyPatch()
-    mp.setenv("INSPECTOR_HOME", str(home))
-    mp.delenv("INSPECTOR_DB_URL", raising=False)
+    point_at(mp, home)
     assert main(["library", "import-demo"]) == 0
     yield home
     mp.undo()
@@ -40,9 +36,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def env(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("INSPECTOR_HOME", str(home))
-    monkeypatch.delenv("INSPECTOR_DB_URL", raising=False)
-    return home
+    return point_at(monkeypatch, home)
 
 
 def inspect(capsys: pytest.CaptureFixture[str], it: dict, out: Path | None, *extra: str) -> tuple[int, str, str]:  # type: ignore[type-arg]

@@ -15,6 +15,7 @@ import pytest
 
 from inspector_app.cli import main
 from inspector_app.workstation import RESOURCES_DIR
+from tests.inspector_app.conftest import photo_args, point_at
 
 DEMO = RESOURCES_DIR / "demo"
 TRUTH = json.loads((DEMO / "samples" / "ground_truth.json").read_text())
@@ -27,9 +28,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A set-up workstation: demo library, organisation, admin and inspector ann."""
     home = tmp_path_factory.mktemp("sign-home")
     mp = pytest.MonkeyPatch()
-    mp.setenv("INSPECTOR_HOME", str(home))
-    mp.delenv("INSPECTOR_DB_URL", raising=False)
-    mp.delenv("INSPECTOR_PASSWORD", raising=False)
+    point_at(mp, home)
     assert main(["library", "import-demo"]) == 0
     mp.setattr("sys.stdin", io.StringIO("admin-secret\n"))
     assert main(["admin", "init", "--org", "Test Authentication Centre", "--password-stdin"]) == 0
@@ -47,18 +46,14 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def env(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("INSPECTOR_HOME", str(home))
-    monkeypatch.delenv("INSPECTOR_DB_URL", raising=False)
-    monkeypatch.delenv("INSPECTOR_PASSWORD", raising=False)
-    return home
+    return point_at(monkeypatch, home)
 
 
 def sign(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, case: str, answers: str, password: str = "ann-secret",
          inspector: str = "ann") -> int:
     (tmp_path / "answers.toml").write_text(answers)
     monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
-    photos = [a for z in ITEM["zones"] for a in ("--photo", f"{z['zone']}={DEMO / z['photo']}")]
-    return main(["inspect", "--brand", ITEM["brand"], "--model", ITEM["model"], *photos, "--case", case,
+    return main(["inspect", "--brand", ITEM["brand"], "--model", ITEM["model"], *photo_args(ITEM), "--case", case,
                  "--report", str(tmp_path / "report.pdf"), "--inspector", inspector, "--password-stdin",
                  "--answers", str(tmp_path / "answers.toml"), "--json", str(tmp_path / "result.json")])
 
@@ -151,8 +146,7 @@ def test_bad_answers_file_changes_nothing(env: Path, tmp_path: Path, monkeypatch
 
 def test_verify_without_organisation_or_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("INSPECTOR_HOME", str(tmp_path / "fresh"))
-    monkeypatch.delenv("INSPECTOR_DB_URL", raising=False)
+    point_at(monkeypatch, tmp_path / "fresh")
     assert main(["verify", str(tmp_path / "absent.pdf")]) == 2
     (tmp_path / "junk.pdf").write_bytes(b"%PDF-1.7 junk")
     assert main(["verify", str(tmp_path / "junk.pdf")]) == 1

@@ -11,16 +11,14 @@ from pathlib import Path
 import pytest
 
 from inspector_app.cli import main
+from tests.inspector_app.conftest import point_at
 
 Run = tuple[int, str, str]
 
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("INSPECTOR_HOME", str(tmp_path))
-    monkeypatch.delenv("INSPECTOR_DB_URL", raising=False)
-    monkeypatch.delenv("INSPECTOR_PASSWORD", raising=False)
-    return tmp_path
+    return point_at(monkeypatch, tmp_path)
 
 
 def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, stdin: str, *argv: str) -> Run:
