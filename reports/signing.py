@@ -14,23 +14,21 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleCertificateStore
-
 from reports.pki import Identity, load_identity
 from reports.report_data import ATTACHMENT_NAME
+
+if TYPE_CHECKING:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+# pyHanko is imported where it signs or verifies: it costs ~0.7 s to import, and every command
+# and the window's start would pay it otherwise (this module is imported at start-up).
 
 FIELD_NAME = "InspectorSignature"
 _log = logging.getLogger(__name__)
@@ -62,6 +60,10 @@ def sign_pdf(pdf: bytes, p12: bytes, password: str, *, reason: str, location: st
 
 def sign_pdf_as(pdf: bytes, identity: Identity, *, reason: str, location: str = "Inspector Workstation") -> bytes:
     """As :func:`sign_pdf`, with an identity already unlocked (opening a PKCS#12 costs ~0.1 s)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
     key, cert, others = identity
     key_info = asn1_keys.PrivateKeyInfo.load(
         key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
@@ -134,6 +136,11 @@ def verify_pdf(pdf: bytes, authority_cert_pem: bytes) -> SignatureCheck:
 
 
 def _verify(pdf: bytes, ca: asn1_x509.Certificate) -> SignatureCheck:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
     reader = PdfFileReader(BytesIO(pdf))  # strict: ambiguous structure is refused, not guessed
     sigs = reader.embedded_signatures
     if not sigs:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,8 +27,13 @@ from reference_library.db import Base
 from .ledger import aware
 
 _HASHER = PasswordHasher()  # Argon2id with the library's (RFC 9106 low-memory) parameters
-#: Verified against an unknown user name, so "no such user" costs as long as "wrong password".
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against an unknown user name, so "no such user" costs as long as "wrong password";
+    made on first use, not at import, where it would add an Argon2 computation to every start."""
+    return _HASHER.hash("not a password of anyone")
 
 
 class Role(str, Enum):
@@ -157,7 +163,7 @@ def check_password(session: Session, username: str, password: str) -> UserRow:
     """The user's row if the password is right and the account enabled; reads only, never writes."""
     row = find_user(session, username)
     try:
-        _HASHER.verify(row.password_hash if row else _DUMMY_HASH, password)
+        _HASHER.verify(row.password_hash if row else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         row = None
     if row is None:
