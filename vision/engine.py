@@ -15,7 +15,8 @@ import numpy as np
 
 from . import code, hardware, logo, shape_compare, stitching, texture
 from .findings import Finding, ZoneAnalysis
-from .quality import GateBaseline, assess_photo, baseline_from_references
+from .quality import GateBaseline, QualityReport, assess_photo, baseline_from_references
+from .scale_card import ScaleCardMissing, find_scale_card
 from .zone import ALGORITHM_VERSION, Tolerances
 
 ANALYSERS: dict[str, ModuleType] = {
@@ -49,6 +50,22 @@ def prepare_zone(kind: str, references: tuple[np.ndarray, ...], counterfeits: tu
         raise ValueError("a zone needs at least one authentic reference image")
     state = ANALYSERS[kind].prepare(references, counterfeits, tolerances)
     return PreparedZone(kind, baseline_from_references(references), state)
+
+
+def gate_photo(prepared: PreparedZone, photo: np.ndarray) -> QualityReport:
+    """What a shot must pass the moment it is taken, so a bad photo is retaken at the bench, not found later.
+
+    The quality gate of :func:`analyse_zone`, plus the scale card for zones measured in millimetres.
+    """
+    gate = assess_photo(photo, prepared.baseline)
+    if prepared.kind != "stitching" or not gate.usable:
+        return gate
+    card = find_scale_card(photo)
+    if not isinstance(card, ScaleCardMissing):
+        return gate
+    missing = Finding("scale_card", "missing", "bench scale card in the photo", False,
+                      "No scale card in the photo: lay the 20 mm card flat beside the seam and retake")
+    return replace(gate, findings=(*gate.findings, missing), retake=missing.message)
 
 
 def analyse_zone(prepared: PreparedZone, photo: np.ndarray) -> ZoneAnalysis:

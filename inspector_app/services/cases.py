@@ -35,8 +35,9 @@ from reports.report_data import ReportCheck, ReportData, ReportEvidence, ReportF
 from reports.signing import sign_pdf_as
 from reports.users import Action, User, require
 from reports.verdict import Verdict
+from vision.findings import Finding
 
-from .inspection import MAX_PHOTO_BYTES, InspectionResult, InspectionService, InspectRequest
+from .inspection import MAX_PHOTO_BYTES, InspectionError, InspectionResult, InspectionService, InspectRequest
 from .users import UserService
 
 #: Renders a report to PDF bytes, reading images from the store by sha256 (``report_pdf.render_report_pdf``).
@@ -79,6 +80,20 @@ class CaseView:
     suggested: Verdict | None                 # the latest analysis's suggestion
     zones: tuple[Mapping[str, Any], ...]      # the latest analysis, zone JSON as ``inspect --json``
     checklist: tuple[CheckState, ...]
+
+
+@dataclass(frozen=True)
+class TakenPhoto:
+    """A shot as kept, with the quality gate's judgement of it (``retake`` is None when usable)."""
+
+    zone: str
+    sha256: str
+    retake: str | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def usable(self) -> bool:
+        return self.retake is None
 
 
 @dataclass(frozen=True)
@@ -136,6 +151,29 @@ class CaseService:
             session.add(CasePhoto(case_id=case.id, zone=zone, sha256=sha, taken_at=datetime.now(UTC),
                                   taken_by=actor.username))
         return sha
+
+    def take_photo(self, actor: User, case_number: str, zone: str, data: bytes) -> TakenPhoto:
+        """Gate a shot the moment it is taken, then keep it (a bad shot is kept too, and a retake asked for).
+
+        A file that is not a readable image raises :class:`CaseError` and nothing is kept.
+        """
+        require(actor, Action.INSPECT)
+        if self._inspection is None:
+            raise CaseError("this bench has no inspection engine configured")
+        if len(data) > MAX_PHOTO_BYTES:
+            raise CaseError(f"the photo is over {MAX_PHOTO_BYTES // 1024**2} MB")
+        with self._session_factory() as session:
+            case = _open_case(session, case_number)
+            pack = self._pack(session, case)
+        summary = next((z for z in _model_zones(pack, case.model) if z.id == zone), None)
+        if summary is None:
+            raise CaseError(f"model '{case.model}' has no zone '{zone}'")
+        try:
+            gate = self._inspection.gate(pack, summary, data)
+        except InspectionError as exc:
+            raise CaseError(str(exc)) from None
+        sha = self.add_photo(actor, case_number, zone, data)
+        return TakenPhoto(zone, sha, gate.retake, gate.findings)
 
     def analyse(self, actor: User, case_number: str) -> CaseView:
         """Judge the case's latest photos and save the results (the checklist is pre-filled from them)."""

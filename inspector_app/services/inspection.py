@@ -25,10 +25,11 @@ from reference_library.store import ContentStore
 from reports.serials import record_sighting, sightings_elsewhere
 from reports.verdict import Verdict, suggest_verdict
 from reference_library.model_registry import ModelSummary
-from vision.engine import WORK_LONG_SIDE, PreparedZone, analyse_zone
-from vision.findings import Finding, Status, ZoneAnalysis
+from vision.engine import WORK_LONG_SIDE, PreparedZone, analyse_zone, gate_photo
+from vision.findings import Evidence, Finding, Status, ZoneAnalysis
 from vision.fusion import SecondOpinion
 from vision.image_io import ImageError, decode_for_analysis
+from vision.quality import QualityReport, assess_photo
 from vision.zone import ALGORITHM_VERSION
 
 from .second_opinion import ModelUnavailable, SecondOpinions
@@ -164,6 +165,21 @@ class InspectionService:
             raise InspectionError(str(exc)) from None
         return [replace(o, analysis=j.analysis, opinion=j.opinion, model=j.model) for o, j in zip(outcomes, judged)]
 
+    def gate(self, pack: PackSummary, zone: ZoneSummary, data: bytes) -> QualityReport:
+        """The quality gate for one shot as it is taken (sharpness, exposure, scale card where measured).
+
+        An unreadable file raises :class:`InspectionError`. Where the zone's
+        references cannot be prepared, the general gate applies.
+        """
+        try:
+            rgb = decode_for_analysis(data, min_long_side=WORK_LONG_SIDE[zone.kind])
+        except ImageError as exc:
+            raise InspectionError(f"the photo for zone '{zone.id}' is unusable: {exc}") from None
+        try:
+            return gate_photo(self.prepared_zone(pack, zone), rgb)
+        except UnusableReferences:
+            return assess_photo(rgb)
+
     def prepared_zone(self, pack: PackSummary, zone: ZoneSummary) -> PreparedZone:
         """The zone's references made ready for the engine (cached)."""
         return self._prepared.get(zone, self._public_key(pack, zone))
@@ -227,8 +243,13 @@ class InspectionService:
         return replace(analysis, status=Status.FAIL, score=0.0, findings=(*analysis.findings, finding))
 
     def _store_evidence(self, analysis: ZoneAnalysis) -> tuple[StoredEvidence, ...]:
+        """The analysers' pictures, plus the matched reference in the aligned photo's frame (for overlays)."""
         stored = []
-        for ev in analysis.evidence:
+        pictures = list(analysis.evidence)
+        if analysis.comparison is not None:
+            pictures.append(Evidence("reference", "The best-matching reference, in the same frame as the aligned "
+                                     "photo", analysis.comparison.reference))
+        for ev in pictures:
             ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(ev.image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88])
             if ok:
                 sha, _ = self._store.put(jpeg.tobytes())

@@ -1,0 +1,57 @@
+"""What every screen of a signed-in window works with: the workstation, the user, the services.
+
+Screens take one :class:`BenchContext` and call services through it; the
+services enforce the roles, the screens only choose what to offer. Services
+are made on first use and kept, so screens share one prepared-reference cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from reports.users import Action, PERMISSIONS, User
+
+from ..services.audit import AuditService
+from ..services.cases import CaseService
+from ..services.library import LibraryService
+from ..services.models import ModelService
+from ..services.users import UserService
+from ..services.verification import ReportVerifier
+from ..workstation import Workstation
+from .preferences import BenchPreferences
+
+
+@dataclass(eq=False)
+class BenchContext:
+    workstation: Workstation
+    user: User
+    preferences: BenchPreferences = field(default_factory=BenchPreferences)
+
+    def may(self, action: Action) -> bool:
+        """Whether the signed-in role may do this at all (a brand partner's brand scope is checked by the service)."""
+        return self.user.role in PERMISSIONS[action]
+
+    @cached_property
+    def cases(self) -> CaseService:
+        return self.workstation.cases()
+
+    @cached_property
+    def audit(self) -> AuditService:
+        return self.workstation.audit()
+
+    @cached_property
+    def users(self) -> UserService:
+        return self.workstation.users()
+
+    @cached_property
+    def library(self) -> LibraryService:
+        return LibraryService(self.workstation.session_factory, self.workstation.store)
+
+    @cached_property
+    def models(self) -> ModelService:
+        return ModelService(self.workstation.session_factory, self.workstation.store)
+
+    @cached_property
+    def verifier(self) -> ReportVerifier:
+        return self.workstation.verifier()
