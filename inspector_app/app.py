@@ -13,12 +13,17 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from .services.demo_bench import ensure_demo_accounts
 from .settings import Settings
+from .ui.bench_context import BenchContext
 from .ui.error_dialog import ErrorReporter
-from .ui.main_window import MainWindow
-from .workstation import Workstation
+from .ui.main_window import DEMO_HINT, MainWindow
+from .ui.preferences import BenchPreferences
+from .ui.sign_in import SignInDialog
+from .ui.theme import apply_theme
+from .workstation import Workstation, demo_pack_dirs
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +53,11 @@ def configure_logging(log_dir: Path) -> Path:
 
 
 def run_gui(seed_demo: bool = False) -> int:
-    """Open the workstation window and run until it closes; return the exit code.
+    """Open the workstation and run until it is closed; return the exit code.
 
-    With ``seed_demo``, an empty library first receives the bundled demo packs
-    (imported on a worker, with progress in the status bar).
+    With ``seed_demo``, a bench that is not set up gets the demo organisation
+    and one account per role, and an empty library receives the bundled demo
+    packs (imported on a worker, with progress in the status bar).
     """
     settings = Settings.from_environment()
     log_file = configure_logging(settings.home / "logs")
@@ -60,19 +66,34 @@ def run_gui(seed_demo: bool = False) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORGANISATION)
+    preferences = BenchPreferences()
+    apply_theme(app, preferences.theme)
     try:
         workstation = Workstation.open(settings)
+        if seed_demo:
+            ensure_demo_accounts(workstation.users())
     except Exception as exc:  # a bad database URL or a failed migration: say so, do not crash
         log.exception("the workstation could not open its data at %s", settings.home)
         QMessageBox.critical(None, APP_NAME, f"The workstation could not open its data in {settings.home}.\n\n"
                                              f"{type(exc).__name__}: {exc}\n\nDetails are in {log_file}.")
         return 1
     log.info("started; data home %s", settings.home)
-    window = MainWindow(workstation, seed_demo=seed_demo)
-    window.show()
+    demo_dirs = demo_pack_dirs() if seed_demo else []
     try:
-        return app.exec()
+        while True:
+            sign_in = SignInDialog(workstation.users(), preferences, hint=DEMO_HINT if seed_demo else "")
+            if sign_in.exec() != QDialog.DialogCode.Accepted or sign_in.user is None:
+                return 0
+            log.info("%s signed in as %s", sign_in.user.username, sign_in.user.role.value)
+            window = MainWindow(BenchContext(workstation, sign_in.user, preferences), demo_dirs=demo_dirs)
+            signed_out: list[bool] = []
+            window.signedOut.connect(lambda: signed_out.append(True))
+            window.show()
+            code = app.exec()
+            window.deleteLater()
+            if not signed_out:
+                return code
+            log.info("%s signed out", sign_in.user.username)
     finally:
-        window.imports.cancel()
         QThreadPool.globalInstance().waitForDone()
         workstation.close()

@@ -22,13 +22,14 @@ from vision.classifier import ModelError
 from ..services.cases import CaseError
 from ..services.inspection import InspectionError
 from ..services.users import UserError
+from .image_loading import UnreadableImage
 
 log = logging.getLogger(__name__)
 
 #: Exceptions whose message is already written for the person at the bench.
 EXPECTED: tuple[type[BaseException], ...] = (
     CaseError, InspectionError, UserError, PermissionDenied, AuthenticationFailed, RuleViolation, RegistryError,
-    ModelError, PackError, WrongPassword, OSError,
+    ModelError, PackError, WrongPassword, UnreadableImage, OSError,
 )
 
 

@@ -82,6 +82,15 @@ class BenchPreferences:
         self._s.setValue(f"layout/{key}", value)
 
     @property
+    def last_screen(self) -> str:
+        """The screen the window showed when it was last closed."""
+        return self._str("layout/screen")
+
+    @last_screen.setter
+    def last_screen(self, value: str) -> None:
+        self._s.setValue("layout/screen", value)
+
+    @property
     def last_user(self) -> str:
         return self._str("session/last_user")
 

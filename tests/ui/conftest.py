@@ -14,13 +14,11 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings, QThreadPool  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-from pytestqt.qtbot import QtBot  # noqa: E402
 
 from inspector_app.settings import Settings  # noqa: E402
 from inspector_app.services.demo_bench import DEMO_PASSWORD, ensure_demo_accounts  # noqa: E402
 from inspector_app.services.library import DemoSeedRequest, LibraryService  # noqa: E402
 from inspector_app.ui.bench_context import BenchContext  # noqa: E402
-from inspector_app.ui.main_window import MainWindow  # noqa: E402
 from inspector_app.ui.preferences import BenchPreferences  # noqa: E402
 from inspector_app.workstation import RESOURCES_DIR, Workstation, demo_pack_dirs  # noqa: E402
 
@@ -49,16 +47,6 @@ def workstation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Wor
 @pytest.fixture
 def pack_dir(tmp_path: Path) -> Path:
     return build_pack(tmp_path / "packs" / "maison-test")
-
-
-@pytest.fixture
-def window(qtbot: QtBot, workstation: Workstation) -> MainWindow:
-    """The main window on an empty library, after its first read of the library."""
-    win = MainWindow(workstation, demo_dirs=[])
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.browser.loaded, timeout=10_000):
-        win.show()
-    return win
 
 
 # -- a bench with the demo library and one account per role --------------------------------------
