@@ -1,8 +1,8 @@
-"""The reference library as the workstation window uses it: list, import, thumbnails.
+"""The reference library as the workstation window uses it: list, import, export, thumbnails.
 
 Everything here runs on worker threads (the window never calls it from the GUI
 thread), takes its inputs as plain values and returns frozen data, never live
-ORM objects.
+ORM objects. Changes are made as the signed-in user, whose role is checked here.
 """
 
 from __future__ import annotations
@@ -16,11 +16,14 @@ import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from reference_library.catalog import BrandSummary, list_library
+from reference_library.exporter import export_pack
 from reference_library.importer import ImportResult, import_pack
 from reference_library.store import ContentStore
+from reports.users import Action, Role, User, require
 from vision.image_io import decode_image, probe_image
 
 from .ledger_records import ledger_import, local_operator
+from .users import import_pack_as
 
 #: progress(stage, done, total), as the importer reports it.
 Progress = Callable[[str, int, int], None]
@@ -32,7 +35,6 @@ class ImportRequest:
 
     path: Path
     force: bool = False
-    imported_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,11 +56,25 @@ class LibraryService:
         with self._session_factory() as session:
             return list_library(session)
 
-    def import_pack(self, request: ImportRequest, progress: Progress | None = None) -> list[ImportResult]:
-        """Import one pack (all or nothing); a refused pack raises ``PackError``."""
-        actor = request.imported_by or local_operator()
-        return [import_pack(request.path, session_factory=self._session_factory, store=self._store,
-                            force=request.force, progress=progress, imported_by=actor, record=ledger_import(actor))]
+    def brands_for(self, actor: User) -> list[BrandSummary]:
+        """The brands ``actor`` works with: a brand partner its own, everyone else all of them."""
+        brands = self.brands()
+        if actor.role is Role.BRAND_PARTNER:
+            return [b for b in brands if b.slug in actor.brands]
+        return brands
+
+    def import_pack(self, actor: User, request: ImportRequest, progress: Progress | None = None) -> list[ImportResult]:
+        """Import one pack as ``actor`` (all or nothing); a refused pack raises ``PackError``,
+        a pack of a brand the actor may not publish ``PermissionDenied``."""
+        return [import_pack_as(actor, request.path, session_factory=self._session_factory, store=self._store,
+                               force=request.force, progress=progress)]
+
+    def export(self, actor: User, brand: str, version: str | None, out: Path) -> Path:
+        """Write a pack version (the current one if ``version`` is None) to a zip that imports to the same
+        digest. Whoever may publish the brand's packs may export them."""
+        require(actor, Action.IMPORT_PACK, brand)
+        with self._session_factory() as session:
+            return export_pack(session, self._store, brand, out, version)
 
     def seed_demo(self, request: DemoSeedRequest, progress: Progress | None = None) -> list[ImportResult]:
         """Import the demo packs if the library holds no brand; otherwise do nothing.

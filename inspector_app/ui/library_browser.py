@@ -1,8 +1,9 @@
 """The library browser: a filterable tree of the library beside a detail pane.
 
-The browser only reads. It asks the library service for the catalog on a
-worker, shows it, and keeps the user's selection across refreshes (after an
-import the window asks it to select the imported brand instead).
+The browser only reads. It asks the library service for the brands the
+signed-in user works with on a worker, shows them, and keeps the user's
+selection across refreshes (after an import the page asks it to select the
+imported brand instead).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from reference_library.catalog import BrandSummary
+from reports.users import User
 
 from ..services.library import LibraryService
 from .detail_pane import DetailPane
@@ -45,17 +47,26 @@ class EmptyLibrary(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setWeight(QFont.Weight.DemiBold)
         title.setFont(font)
-        text = QLabel("A brand's reference pack holds its models, the zones an inspector checks and the\n"
-                      "authentic reference images. Import one to start: File > Import pack… (Ctrl+I).")
-        text.setStyleSheet("color: palette(placeholder-text);")
+        self.text = QLabel()
+        self.text.setStyleSheet("color: palette(placeholder-text);")
         self.import_button = QPushButton("Import pack…")
+        self.import_button.setObjectName("emptyImport")
         layout = QVBoxLayout(self)
         layout.addStretch(2)
-        for widget in (title, text, self.import_button):
+        for widget in (title, self.text, self.import_button):
             layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.insertSpacing(3, 12)
         layout.addStretch(3)
-        text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.set_can_import(True)
+
+    def set_can_import(self, can: bool) -> None:
+        """Whoever may not import is told who can, instead of being shown a button that would refuse."""
+        intro = ("A brand's reference pack holds its models, the zones an inspector checks and the\n"
+                 "authentic reference images. ")
+        self.text.setText(intro + ("Import one to start: Import pack… (Ctrl+I)." if can
+                                   else "A brand partner or an admin imports them."))
+        self.import_button.setVisible(can)
 
 
 class LibraryBrowser(QWidget):
@@ -65,9 +76,10 @@ class LibraryBrowser(QWidget):
     importRequested = Signal()     # the empty state's button
     loadFailed = Signal(str)
 
-    def __init__(self, service: LibraryService, parent: QWidget | None = None):
+    def __init__(self, service: LibraryService, actor: User, parent: QWidget | None = None):
         super().__init__(parent)
         self._service = service
+        self._actor = actor
         self._runner = JobRunner(self)
         self._brands: list[BrandSummary] = []
         self._pending_selection: tuple[str, ...] | None = None
@@ -78,6 +90,8 @@ class LibraryBrowser(QWidget):
         self.proxy.setSourceModel(self.model)
 
         self.filter = QLineEdit()
+        self.filter.setObjectName("libraryFilter")
+        self.filter.setAccessibleName("Filter the library")
         self.filter.setPlaceholderText("Filter brands, models, zones  (Ctrl+F)")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._on_filter)
@@ -88,6 +102,8 @@ class LibraryBrowser(QWidget):
         self.no_match.hide()
 
         self.tree = QTreeView()
+        self.tree.setObjectName("libraryTree")
+        self.tree.setAccessibleName("Library")
         self.tree.setModel(self.proxy)
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
@@ -143,10 +159,12 @@ class LibraryBrowser(QWidget):
     def refresh(self, select: tuple[str, ...] | None = None) -> None:
         """Reread the library on a worker; then select ``select`` (a node key) or keep the selection."""
         current = self.selected_node()
+        if select is None and self._runner.busy and self._pending_selection:
+            select = self._pending_selection   # a read still on its way was asked to select something: keep it
         self._pending_selection = select or (current.key if current else None)
         self._generation += 1
         generation = self._generation
-        self._runner.start(lambda _progress: self._service.brands(),
+        self._runner.start(lambda _progress: self._service.brands_for(self._actor),
                            on_finished=lambda brands: self._on_loaded(generation, brands),
                            on_failed=self._on_load_failed)
 

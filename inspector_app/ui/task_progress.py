@@ -1,13 +1,15 @@
-"""A compact progress display for the status bar: what is happening, how far, and Cancel.
+"""Feedback on work the user started: how far it is (with Cancel), and one line on how it ended.
 
-Imports run in the background, so progress sits in the status bar instead of
-a modal dialog: the inspector can keep browsing while a pack comes in.
+Imports and account changes run in the background; while they run the user
+sees the stage and a Cancel button, and afterwards one calm line in the page
+(never a traceback, never a stack of message boxes to click away).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QToolButton, QVBoxLayout, QWidget
 
 from ..services.wording import describe_stage
 
@@ -50,3 +52,58 @@ class TaskProgress(QWidget):
         self.cancel.setEnabled(False)
         self.label.setText("Cancelling…")
         self.cancelRequested.emit()
+
+
+class TaskProgressDialog(QDialog):
+    """The same display in a window-modal dialog: the page behind cannot change while a pack comes in.
+
+    Escape or closing the dialog cancels, like the Cancel button.
+    """
+
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("taskProgress")
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress = TaskProgress()
+        self.progress.bar.setMinimumWidth(320)
+        self.progress.cancel.setAutoRaise(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.progress)
+
+    def start(self, what: str) -> None:
+        self.progress.start(what)
+        self.open()
+
+    def report(self, stage: str, done: int, total: int) -> None:
+        self.progress.report(stage, done, total)
+
+    def finish(self) -> None:
+        self.progress.finish()
+        self.accept()
+
+    def reject(self) -> None:
+        """Escape asks the work to stop; the dialog closes when it has (``finish``)."""
+        if self.progress.cancel.isEnabled():
+            self.progress.cancel.click()
+
+
+class MessageLine(QLabel):
+    """One line at the top of a page saying how the last action ended; hidden until there is one."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("message")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setMargin(6)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.hide()
+
+    def say(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.say("")
