@@ -1,0 +1,177 @@
+"""The compare panel on a real analysed demo case: pictures, evidence modes, synchronised views, findings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from inspector_app.services.cases import CaseView
+from inspector_app.ui.bench_context import BenchContext
+from inspector_app.ui.inspect.compare_panel import ComparePanel, Mode, pack_references
+from inspector_app.ui.inspect.image_pair_view import ImageView
+
+from . import analysed_case, evidence_sha, show_active, shows
+
+
+@pytest.fixture
+def bench(context_for: Callable[[str], BenchContext]) -> tuple[BenchContext, CaseView]:
+    context = context_for("ines")
+    return context, analysed_case(context, "maison-aurel/a01")
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, bench: tuple[BenchContext, CaseView]) -> ComparePanel:
+    context, view = bench
+    panel = ComparePanel(context)
+    qtbot.addWidget(panel)
+    show_active(qtbot, panel)
+    panel.show_case(view)
+    settle(qtbot, panel)
+    return panel
+
+
+def settle(qtbot: QtBot, panel: ComparePanel) -> None:
+    qtbot.waitUntil(lambda: not panel.busy, timeout=10_000)
+
+
+def test_logo_zone_shows_photo_beside_its_reference_and_findings_in_words(
+        qtbot: QtBot, panel: ComparePanel, bench: tuple[BenchContext, CaseView]) -> None:
+    context, view = bench
+    assert [panel.zones.item(i).data(Qt.ItemDataRole.UserRole + 20) for i in range(panel.zones.count())] == \
+        [z["zone"] for z in view.zones]
+    assert "Pass · critical" in panel.zones.item(0).text()
+
+    panel.select_zone("front-logo")
+    settle(qtbot, panel)
+    logo = next(z for z in view.zones if z["zone"] == "front-logo")
+    assert shows(context, panel.pair.left, logo["photo_sha256"])
+    assert shows(context, panel.pair.right, evidence_sha(view, "front-logo", "reference"))
+    assert panel.pair.right.isVisibleTo(panel)
+    text = panel.findings.toPlainText()
+    assert logo["findings"][1]["message"] in text
+    assert f"Expected {logo['findings'][1]['expected']}" in text
+    assert "Pass" in text
+    assert f"Second opinion: p_authentic {logo['second_opinion']['p_authentic']:.2f}" in text
+
+
+def test_overlay_flicker_heat_map_and_matches_by_keys(qtbot: QtBot, panel: ComparePanel,
+                                                      bench: tuple[BenchContext, CaseView]) -> None:
+    context, view = bench
+    panel.select_zone("front-logo")
+    panel.zones.setFocus()
+    left, right = panel.pair.views()
+
+    qtbot.keyClick(panel.zones, Qt.Key.Key_O)
+    settle(qtbot, panel)
+    assert panel.mode is Mode.OVERLAY
+    assert shows(context, left, evidence_sha(view, "front-logo", "aligned"))
+    assert shows(context, right, evidence_sha(view, "front-logo", "reference"))
+    assert len(right.layers) == 1 and right.layers[0].opacity() == pytest.approx(0.5)
+    assert panel.opacity.isEnabled()
+    panel.opacity.setValue(80)
+    assert right.layers[0].opacity() == pytest.approx(0.8)
+
+    qtbot.keyClick(panel.zones, Qt.Key.Key_F)
+    assert panel.flickering and panel.flicker_button.isChecked()
+    assert not panel.opacity.isEnabled()
+    seen = {right.layers[0].opacity()}
+    qtbot.waitUntil(lambda: seen.add(right.layers[0].opacity()) or seen >= {0.0, 1.0}, timeout=3_000)
+    qtbot.keyClick(panel.zones, Qt.Key.Key_F)
+    assert not panel.flickering
+    assert right.layers[0].opacity() == pytest.approx(0.8)
+
+    qtbot.keyClick(panel.zones, Qt.Key.Key_H)
+    settle(qtbot, panel)
+    assert panel.mode is Mode.HEAT_MAP
+    assert shows(context, left, evidence_sha(view, "front-logo", "difference"))
+    assert right.layers == []
+
+    qtbot.keyClick(panel.zones, Qt.Key.Key_M)
+    settle(qtbot, panel)
+    assert shows(context, left, evidence_sha(view, "front-logo", "matches"))
+    assert not right.isVisibleTo(panel)     # the matches picture holds both sides
+
+    qtbot.keyClick(panel.zones, Qt.Key.Key_M)   # again: back to side by side
+    settle(qtbot, panel)
+    assert panel.mode is Mode.SIDE_BY_SIDE
+    assert right.isVisibleTo(panel)
+    assert shows(context, left, next(z for z in view.zones if z["zone"] == "front-logo")["photo_sha256"])
+
+
+def test_zooming_or_panning_one_view_moves_the_other(qtbot: QtBot, panel: ComparePanel) -> None:
+    panel.select_zone("front-logo")
+    settle(qtbot, panel)
+    left, right = panel.pair.views()
+    fit_left, fit_right = left.current_scale(), right.current_scale()
+
+    qtbot.keyClick(left, Qt.Key.Key_Plus)
+    qtbot.keyClick(left, Qt.Key.Key_Plus)
+    assert left.state().zoom == pytest.approx(1.25 ** 2)
+    assert right.state() == left.state()
+    # the photo (1280 px) and the reference (640 px) differ in size: the same relative zoom, not the same scale
+    assert right.current_scale() / fit_right == pytest.approx(left.current_scale() / fit_left, rel=0.01)
+
+    wheel(right, QPoint(right.viewport().width() // 4, right.viewport().height() // 4), notches=2)
+    assert right.state().zoom == pytest.approx(1.25 ** 4)
+    assert left.state() == right.state()
+    assert right.state().centre_x < 0.5 and right.state().centre_y < 0.5   # zoomed towards the pointer
+
+    left.horizontalScrollBar().setValue(left.horizontalScrollBar().maximum())   # pan as a drag would
+    assert right.state().centre_x == pytest.approx(left.state().centre_x, abs=0.01)
+    assert right.state().centre_x > 0.6
+
+    qtbot.keyClick(left, Qt.Key.Key_0)
+    assert right.state().zoom == 1.0 and right.current_scale() == pytest.approx(fit_right)
+
+
+def test_zone_without_aligned_photo_disables_overlay_and_says_why(
+        qtbot: QtBot, panel: ComparePanel, bench: tuple[BenchContext, CaseView]) -> None:
+    context, view = bench
+    panel.select_zone("handle-stitching")
+    settle(qtbot, panel)
+    overlay = panel.mode_buttons[Mode.OVERLAY]
+    assert not overlay.isEnabled()
+    assert overlay.toolTip().startswith("No overlay: a stitching zone is judged by measurements")
+    assert not panel.flicker_button.isEnabled()
+    with qtbot.waitSignal(panel.status) as said:
+        qtbot.keyClick(panel.zones, Qt.Key.Key_O)
+    assert said.args[0].startswith("No overlay")
+    assert panel.mode is Mode.SIDE_BY_SIDE
+
+    # no reference evidence: the pack's own first reference is shown, never an empty view
+    refs = pack_references(context.library, view.brand, view.model)
+    assert shows(context, panel.pair.right, refs["handle-stitching"])
+
+    qtbot.keyClick(panel.zones, Qt.Key.Key_G)
+    settle(qtbot, panel)
+    assert panel.mode is Mode.MEASUREMENTS
+    assert shows(context, panel.pair.left, evidence_sha(view, "handle-stitching", "measurements"))
+
+    panel.select_zone("body-leather")     # measurements mode is not available there: back to side by side
+    settle(qtbot, panel)
+    assert panel.mode is Mode.SIDE_BY_SIDE
+    assert not panel.mode_buttons[Mode.MEASUREMENTS].isEnabled()
+    assert "nothing is measured on a texture zone" in panel.mode_buttons[Mode.MEASUREMENTS].toolTip()
+
+
+def test_a_case_not_analysed_yet_says_so(qtbot: QtBot, context_for: Callable[[str], BenchContext]) -> None:
+    from inspector_app.services.cases import Intake
+    context = context_for("ines")
+    view = context.cases.open(context.user, Intake("C-2", "maison-aurel", "city-tote"))
+    panel = ComparePanel(context)
+    qtbot.addWidget(panel)
+    panel.show_case(view)
+    settle(qtbot, panel)
+    assert "has not been analysed yet" in panel.pair.left.placeholder.text()
+    assert not any(b.isEnabled() for b in panel.mode_buttons.values())
+
+
+def wheel(view: ImageView, at: QPoint, notches: int) -> None:
+    event = QWheelEvent(QPointF(at), QPointF(view.viewport().mapToGlobal(at)), QPoint(), QPoint(0, 120 * notches),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.viewport(), event)
