@@ -14,11 +14,11 @@ import statistics
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from reference_library.store import ContentStore
@@ -28,16 +28,32 @@ from reports.ledger import ChainCheck, Kind, append, aware, verify_chain
 from reports.report_data import ReportData
 from reports.users import Action, User, require
 from reports.verdict import Verdict
-from reports.verification import verdict_row_mismatch
+from reports.verification import ledger_mismatch, verdict_row_mismatch
 
 from .cases import CaseError
 
 PAGE_SIZE = 50
 
+_SORT_COLUMNS: dict[str, ColumnElement[Any]] = {
+    "case": CaseRow.case_number, "brand": VerdictRow.brand, "model": VerdictRow.model,
+    "decision": VerdictRow.decision, "suggested": VerdictRow.suggested,
+    "overridden": VerdictRow.decision != VerdictRow.suggested, "inspector": VerdictRow.inspector,
+    "intake": VerdictRow.intake_at, "decided": VerdictRow.decided_at, "tag": VerdictRow.tag_number,
+    "reasons": VerdictRow.reason_kinds,
+}
+_LISTING_COLUMNS = (CaseRow.case_number, VerdictRow.brand, VerdictRow.model, VerdictRow.decision,
+                    VerdictRow.suggested, VerdictRow.inspector, VerdictRow.intake_at, VerdictRow.decided_at,
+                    VerdictRow.tag_number, VerdictRow.reason_kinds)
+#: What a search can be sorted by (a listing's columns); ties go by decision time, in the same direction.
+SORT_KEYS = tuple(_SORT_COLUMNS)
+
 
 @dataclass(frozen=True)
 class VerdictQuery:
-    """Search filters; every one is optional. ``reason`` is a reason kind (authenticity, condition, listing)."""
+    """Search filters; every one is optional. ``reason`` is a reason kind (authenticity, condition, listing).
+
+    ``sort`` is one of :data:`SORT_KEYS`; the default is newest first.
+    """
 
     since: datetime | None = None
     until: datetime | None = None
@@ -46,6 +62,8 @@ class VerdictQuery:
     model: str | None = None
     decision: Verdict | None = None
     reason: str | None = None
+    sort: str = "decided"
+    descending: bool = True
 
 
 @dataclass(frozen=True)
@@ -114,6 +132,15 @@ class Statistics:
     override_rate: float | None                   # decisions against the machine's suggestion
     reviews: int
     agreement_rate: float | None                  # reviews agreeing with the inspector
+    turnaround_per_day: Mapping[date, float] = field(default_factory=dict)   # median seconds, days with verdicts
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """The values the filters can take, as found among the verdicts (for the search form's lists)."""
+
+    inspectors: tuple[str, ...]
+    models: Mapping[str, tuple[str, ...]]   # brand -> its models
 
 
 class AuditService:
@@ -122,14 +149,40 @@ class AuditService:
         self._store = store
 
     def search(self, actor: User, query: VerdictQuery, page: int = 0, page_size: int = PAGE_SIZE) -> VerdictPage:
+        """One page of verdicts in the query's order.
+
+        The page's ids are chosen first from the narrow index columns, then only
+        those rows are read whole: sorting 100,000 wide rows to keep 51 costs
+        twice as much.
+        """
         require(actor, Action.VIEW_AUDIT)
-        stmt = _filtered(select(VerdictRow, CaseRow.case_number).join(CaseRow, VerdictRow.case_id == CaseRow.id),
-                         query)
-        stmt = stmt.order_by(VerdictRow.decided_at.desc(), VerdictRow.id.desc())
+        order = _ordering(query)
+        ids = select(VerdictRow.id)
+        if query.sort == "case":
+            ids = ids.join(CaseRow, VerdictRow.case_id == CaseRow.id)
+        ids_page = _filtered(ids, query).order_by(*order).offset(page * page_size).limit(page_size + 1).subquery()
+        stmt = (select(*_LISTING_COLUMNS).join(CaseRow, VerdictRow.case_id == CaseRow.id)
+                .join(ids_page, ids_page.c.id == VerdictRow.id).order_by(*order))
         with self._session_factory() as session:
-            rows = session.execute(stmt.offset(page * page_size).limit(page_size + 1)).all()
-        items = tuple(_listing(v, number) for v, number in rows[:page_size])
+            rows = session.execute(stmt).all()
+        items = tuple(_listing(row, row.case_number) for row in rows[:page_size])
         return VerdictPage(items, page, len(rows) > page_size)
+
+    def count(self, actor: User, query: VerdictQuery) -> int:
+        """How many verdicts the query's filters match (its order does not matter)."""
+        require(actor, Action.VIEW_AUDIT)
+        with self._session_factory() as session:
+            return session.execute(_filtered(select(func.count(VerdictRow.id)), query)).scalar_one()
+
+    def filter_choices(self, actor: User) -> FilterChoices:
+        require(actor, Action.VIEW_AUDIT)
+        with self._session_factory() as session:
+            inspectors = session.scalars(select(VerdictRow.inspector).distinct().order_by(VerdictRow.inspector))
+            models: dict[str, list[str]] = defaultdict(list)
+            for brand, model in session.execute(select(VerdictRow.brand, VerdictRow.model).distinct()
+                                                .order_by(VerdictRow.brand, VerdictRow.model)):
+                models[brand].append(model)
+            return FilterChoices(tuple(inspectors), {b: tuple(m) for b, m in models.items()})
 
     def supervisor_queue(self, actor: User) -> tuple[VerdictListing, ...]:
         """INCONCLUSIVE verdicts waiting for a supervisor, oldest first."""
@@ -180,15 +233,18 @@ class AuditService:
         per_day: Counter[date] = Counter()
         per_brand: dict[str, Counter[str]] = defaultdict(Counter)
         turnaround: list[float] = []
+        turnaround_by_day: dict[date, list[float]] = defaultdict(list)
         overrides = 0
         with self._session_factory() as session:
             rows = session.execute(_filtered(select(VerdictRow.brand, VerdictRow.decision, VerdictRow.suggested,
                                                     VerdictRow.intake_at, VerdictRow.decided_at), query)
                                    .execution_options(yield_per=5000))
             for brand, decision, suggested, intake_at, decided_at in rows:
-                per_day[aware(decided_at).date()] += 1
+                day, seconds = aware(decided_at).date(), (aware(decided_at) - aware(intake_at)).total_seconds()
+                per_day[day] += 1
                 per_brand[brand][decision] += 1
-                turnaround.append((aware(decided_at) - aware(intake_at)).total_seconds())
+                turnaround.append(seconds)
+                turnaround_by_day[day].append(seconds)
                 overrides += decision != suggested
             agree, total = session.execute(_filtered(
                 select(func.count(ReviewRow.id).filter(ReviewRow.agree), func.count(ReviewRow.id))
@@ -196,7 +252,21 @@ class AuditService:
         n = len(turnaround)
         return Statistics(n, dict(sorted(per_day.items())), {b: dict(c) for b, c in sorted(per_brand.items())},
                           statistics.median(turnaround) if n else None, overrides / n if n else None,
-                          total, agree / total if total else None)
+                          total, agree / total if total else None,
+                          {d: statistics.median(t) for d, t in sorted(turnaround_by_day.items())})
+
+    def entry_problem(self, actor: User, case_number: str) -> str | None:
+        """Why the stored report no longer matches its ledger entry, or None when it does.
+
+        The stored bytes are read unchecked, so a blob changed on disk is
+        reported as a mismatch with the ledger rather than as a store error.
+        """
+        require(actor, Action.VIEW_AUDIT)
+        with self._session_factory() as session:
+            verdict, _ = _verdict(session, case_number)
+            pdf = self._store.read(verdict.report_pdf_sha256, verify=False)
+            report_json = self._store.read(verdict.report_json_sha256, verify=False)
+            return ledger_mismatch(session, case_number, report_json, pdf)
 
     def appeal_package(self, actor: User, case_number: str) -> bytes:
         """One zip for a seller or a payment dispute: the signed report, the photos and the findings."""
@@ -263,6 +333,16 @@ def _filtered(stmt: Select[Any], q: VerdictQuery) -> Select[Any]:
     return stmt
 
 
+def _ordering(q: VerdictQuery) -> tuple[ColumnElement[Any], ...]:
+    """The sort column, then decision time and id in the same direction: the indexes on (column,
+    decided_at) then serve both directions by scanning forwards or backwards."""
+    if q.sort not in _SORT_COLUMNS:
+        raise CaseError(f"cannot sort by '{q.sort}' (one of: {', '.join(SORT_KEYS)})")
+    keys = [_SORT_COLUMNS[q.sort]] if q.sort != "decided" else []
+    keys += [VerdictRow.decided_at, VerdictRow.id]
+    return tuple(k.desc() if q.descending else k.asc() for k in keys)
+
+
 def _verdict(session: Session, case_number: str) -> tuple[VerdictRow, CaseRow]:
     found = session.execute(select(VerdictRow, CaseRow).join(CaseRow, VerdictRow.case_id == CaseRow.id)
                             .where(CaseRow.case_number == case_number)).first()
@@ -271,7 +351,8 @@ def _verdict(session: Session, case_number: str) -> tuple[VerdictRow, CaseRow]:
     return found[0], found[1]
 
 
-def _listing(v: VerdictRow, case_number: str) -> VerdictListing:
+def _listing(v: Any, case_number: str) -> VerdictListing:
+    """From a verdict row or a result row holding the listing's columns."""
     return VerdictListing(case_number, v.brand, v.model, Verdict(v.decision), Verdict(v.suggested), v.inspector,
                           aware(v.intake_at), aware(v.decided_at), v.tag_number,
                           tuple(k for k in v.reason_kinds.split(",") if k))
