@@ -185,8 +185,7 @@ class UserService:
         elif new_password:
             identity = self._issue(username, display, new_password)
         elif not has_key:
-            raise UserError(f"a {role.value} signs with a certificate: give '{username}' a new password for it "
-                            "(--password-stdin)")
+            raise UserError(f"a {role.value} signs with a certificate: give '{username}' a new password for it")
         with self._session_factory.begin() as session:
             row = _existing(session, username)
             row.role, row.brands = role.value, list(brands)

@@ -6,7 +6,7 @@ also spelled out, so nothing depends on telling red from green.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon, QPixmap
 
 STATUS_COLOURS = {
     "pass": QColor("#2e7d32"),
@@ -25,3 +25,10 @@ def status_colour(status: str) -> QColor:
 
 def status_word(status: str) -> str:
     return STATUS_WORDS.get(status.lower(), status.capitalize())
+
+
+def status_dot(status: str) -> QIcon:
+    """A small square of the status colour, for lists (the word is always beside it)."""
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(status_colour(status))
+    return QIcon(pixmap)

@@ -8,7 +8,6 @@ sees the stage and a Cancel button, and afterwards one calm line in the page
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QToolButton, QVBoxLayout, QWidget
 
 from ..services.wording import describe_stage
@@ -86,24 +85,3 @@ class TaskProgressDialog(QDialog):
         """Escape asks the work to stop; the dialog closes when it has (``finish``)."""
         if self.progress.cancel.isEnabled():
             self.progress.cancel.click()
-
-
-class MessageLine(QLabel):
-    """One line at the top of a page saying how the last action ended; hidden until there is one."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("message")
-        self.setWordWrap(True)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setMargin(6)
-        self.setAutoFillBackground(True)
-        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
-        self.hide()
-
-    def say(self, text: str) -> None:
-        self.setText(text)
-        self.setVisible(bool(text))
-
-    def clear(self) -> None:
-        self.say("")

@@ -35,9 +35,9 @@ from ...services.users import install_model_as
 from ...services.wording import format_timestamp
 from ..bench_context import BenchContext
 from ..messages import describe_error
-from ..task_progress import MessageLine
+from ..page_parts import MessageLine
 from ..workers import JobRunner
-from . import page_action, page_shortcuts
+from ..page_parts import page_action, page_shortcuts
 
 COLUMNS = ("Model", "Version", "Zone kinds", "Threshold", "Serving", "Installed by", "Installed", "SHA-256")
 

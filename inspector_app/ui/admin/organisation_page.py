@@ -20,9 +20,9 @@ from PySide6.QtWidgets import QFileDialog, QFormLayout, QLabel, QToolBar, QVBoxL
 from ...services.wording import format_timestamp
 from ..bench_context import BenchContext
 from ..messages import describe_error
-from ..task_progress import MessageLine
+from ..page_parts import MessageLine
 from ..workers import JobRunner
-from . import page_action, page_shortcuts
+from ..page_parts import page_action, page_shortcuts
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from ...settings import Settings
 from ..bench_context import BenchContext
 from ..inspect.frame_sources import CameraChoice, cameras
 from ..preferences import THEMES
-from . import page_action, page_shortcuts
+from ..page_parts import page_action, page_shortcuts
 
 NO_CAMERA = "No camera found"
 SYSTEM_DEFAULT = "System default"

@@ -36,9 +36,9 @@ from reports.users import Action, Role, User
 from ...services.users import NewUser, UserService
 from ..bench_context import BenchContext
 from ..messages import describe_error
-from ..task_progress import MessageLine
+from ..page_parts import MessageLine
 from ..workers import JobRunner
-from . import page_action, page_shortcuts
+from ..page_parts import page_action, page_shortcuts
 
 ROLE_WORDS = {Role.INSPECTOR: "Inspector", Role.SUPERVISOR: "Supervisor", Role.BRAND_PARTNER: "Brand partner",
               Role.ADMIN: "Admin"}

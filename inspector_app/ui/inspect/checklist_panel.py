@@ -33,9 +33,9 @@ from reports.checklist import CheckState, RuleViolation, check_answer, checklist
 from ...services.cases import CaseView
 from ..bench_context import BenchContext
 from ..messages import describe_error
-from ..status_style import status_colour, status_word
+from ..status_style import status_colour, status_dot, status_word
 from ..workers import JobRunner
-from .compare_panel import status_dot
+
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -31,10 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.cases import CaseView
-from ...services.library import LibraryService
 from ..bench_context import BenchContext
 from ..messages import describe_error
-from ..status_style import status_colour, status_word
+from ..status_style import status_colour, status_dot, status_word
 from ..workers import JobRunner
 from .image_pair_view import ImagePairView, ImageView, PictureCache
 
@@ -156,11 +155,10 @@ def _number(value: Any) -> str:
     return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
-def pack_references(library: LibraryService, brand: str, model: str) -> dict[str, str]:
-    """Zone -> the first reference image of the brand's current pack (runs on a worker)."""
-    summary = next((b for b in library.brands() if b.slug == brand), None)
-    pack = summary.current if summary else None
-    item = next((m for m in pack.models if m.id == model), None) if pack else None
+def pack_references(context: BenchContext, view: CaseView) -> dict[str, str]:
+    """Zone -> the first reference image in the case's pinned pack (runs on a worker)."""
+    pack = context.cases.pack_for(context.user, view.case_number)
+    item = next((m for m in pack.models if m.id == view.model), None)
     return {z.id: z.references[0].sha256 for z in item.zones if z.references} if item else {}
 
 
@@ -206,6 +204,7 @@ class ComparePanel(QWidget):
         self.opacity.setObjectName("overlayOpacity")
         self.opacity.setRange(0, 100)
         self.opacity.setValue(50)
+        self.opacity.setMinimumWidth(100)
         self.opacity.setMaximumWidth(160)
         self.opacity.setAccessibleName("Overlay opacity")
         self.opacity.setToolTip("How much of the aligned photo shows over the reference")
@@ -260,8 +259,8 @@ class ComparePanel(QWidget):
             self._pack_refs = None
             self._generation += 1
             generation = self._generation
-            library = self._context.library
-            self._runner.start(lambda _progress: pack_references(library, view.brand, view.model),
+            context = self._context
+            self._runner.start(lambda _progress: pack_references(context, view),
                                on_finished=lambda refs: self._references_found(generation, refs),
                                on_failed=lambda exc: self._references_failed(generation, exc))
         self._case = view
@@ -447,10 +446,3 @@ def _zone_item(zone: Zone) -> QListWidgetItem:
     item.setToolTip(f"{zone['zone']} ({zone.get('kind', '')}): {status_word(zone['status'])}"
                     + (", a critical zone: if it fails, the item fails" if zone.get("critical") else ""))
     return item
-
-
-def status_dot(status: str) -> QIcon:
-    """A small square of the status colour, for lists (the word is always beside it)."""
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(status_colour(status))
-    return QIcon(pixmap)

@@ -19,13 +19,14 @@ from reference_library.problems import PackError
 from reports.users import Action, Role
 
 from ...services.wording import plural
-from ..admin import page_action, page_shortcuts
+from ..page_parts import page_action, page_shortcuts
 from ..bench_context import BenchContext
 from ..import_controller import ImportController
 from ..library_browser import LibraryBrowser
 from ..messages import describe_error
 from ..problems_dialog import ProblemsDialog
-from ..task_progress import MessageLine, TaskProgressDialog
+from ..page_parts import MessageLine
+from ..task_progress import TaskProgressDialog
 from ..workers import JobRunner
 from .pack_diff_view import PackDiffDialog
 
