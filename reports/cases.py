@@ -109,6 +109,12 @@ class VerdictRow(Base):
         Index("ix_verdicts_brand_decided_at", "brand", "decided_at"),
         Index("ix_verdicts_model_decided_at", "model", "decided_at"),
         Index("ix_verdicts_decision_decided_at", "decision", "decided_at"),
+        # the audit browser sorts by every column, ties broken by decision time
+        Index("ix_verdicts_brand_model_decided_at", "brand", "model", "decided_at"),
+        Index("ix_verdicts_suggested_decided_at", "suggested", "decided_at"),
+        Index("ix_verdicts_intake_at", "intake_at"),
+        Index("ix_verdicts_tag_number_decided_at", "tag_number", "decided_at"),
+        Index("ix_verdicts_reason_kinds_decided_at", "reason_kinds", "decided_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

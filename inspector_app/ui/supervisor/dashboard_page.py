@@ -71,16 +71,16 @@ class DashboardPage(QWidget):
         self.period.currentIndexChanged.connect(self.refresh)
         caption = QLabel("&Period")
         caption.setBuddy(self.period)
-        self.busy = QProgressBar()
-        self.busy.setObjectName("dashboard-busy")
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumWidth(160)
-        self.busy.setTextVisible(False)
-        self.busy.setAccessibleName("Computing the statistics")
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setObjectName("dashboard-busy")
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(160)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setAccessibleName("Computing the statistics")
         top = QHBoxLayout()
         top.addWidget(caption)
         top.addWidget(self.period)
-        top.addWidget(self.busy)
+        top.addWidget(self.busy_bar)
         top.addStretch(1)
 
         self.total = self._figure("dashboard-total")
@@ -136,7 +136,7 @@ class DashboardPage(QWidget):
         generation, days = self._generation, self.period.currentData()
         since = None if days is None else datetime.combine(date.today() - timedelta(days=days - 1), time()).astimezone()
         audit, actor = self._context.audit, self._context.user
-        self.busy.show()
+        self.busy_bar.show()
         self.message.setText("Computing the statistics…")
         if self.statistics is None:
             self.pages.setCurrentWidget(self.message)
@@ -147,7 +147,7 @@ class DashboardPage(QWidget):
     def _on_statistics(self, generation: int, stats: Statistics) -> None:
         if generation != self._generation:
             return
-        self.busy.hide()
+        self.busy_bar.hide()
         self.statistics = stats
         if stats.verdicts == 0:
             self.message.setText(f"No verdicts were signed in this period ({self.period.currentText().lower()}).")
@@ -159,7 +159,7 @@ class DashboardPage(QWidget):
 
     def _on_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
-            self.busy.hide()
+            self.busy_bar.hide()
             self.message.setText(f"The statistics cannot be computed: {describe_error(exc)}")
             self.pages.setCurrentWidget(self.message)
 

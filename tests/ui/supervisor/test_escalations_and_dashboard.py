@@ -60,7 +60,7 @@ def test_dashboard_charts_the_period(qtbot: QtBot, sign_in: Callable[[str], Benc
     page.resize(1300, 850)
     with qtbot.waitSignal(page.loaded, timeout=20_000):
         page.show()
-    assert page.busy.isHidden() and page.pages.currentIndex() == 1
+    assert page.busy_bar.isHidden() and page.pages.currentIndex() == 1
     assert "<b>3</b>" in page.total.text()
     assert "100 %" in page.agreement.text() and "1 second opinion" in page.agreement.text()
     stats = context.audit.statistics(context.user)
@@ -78,7 +78,7 @@ def test_dashboard_charts_the_period(qtbot: QtBot, sign_in: Callable[[str], Benc
     # another period is computed on a worker, the busy bar showing meanwhile
     with qtbot.waitSignal(page.loaded, timeout=20_000):
         page.period.setCurrentIndex(page.period.findText("All time"))
-        assert page.busy.isVisible()
+        assert page.busy_bar.isVisible()
     assert "<b>3</b>" in page.total.text()
 
 
