@@ -223,6 +223,12 @@ class CaseService:
             case = _case(session, case_number)
             return self._view(session, case)
 
+    def pack_for(self, actor: User, case_number: str) -> PackSummary:
+        """The pack version the case is judged against (pinned at intake, moved on by each analysis)."""
+        require(actor, Action.INSPECT)
+        with self._session_factory() as session:
+            return self._pack(session, _case(session, case_number))
+
     def open_cases(self, actor: User) -> list[str]:
         """Case numbers not decided yet, oldest first (what a restarted bench offers to resume)."""
         require(actor, Action.INSPECT)

@@ -21,8 +21,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtMultimedia import QMediaDevices
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
-    QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QFileDialog, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+    QSizePolicy, QVBoxLayout, QWidget,
 )
 
 from reference_library.catalog import ZoneSummary
@@ -264,16 +264,23 @@ class CapturePage(QWidget):
         hot_layout = QVBoxLayout(hot)
         for widget in (self.hot_toggle, self.hot_path, self.hot_choose):
             hot_layout.addWidget(widget)
-        right = QVBoxLayout()
+        sources = QWidget()
+        right = QVBoxLayout(sources)
+        right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(example_box, 1)
         right.addWidget(self.import_button)
         right.addWidget(camera, 1)
         right.addWidget(hot)
+        # the sources scroll rather than push the window taller than a laptop screen
+        scroller = QScrollArea(objectName="captureSources", widgetResizable=True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setWidget(sources)
 
         layout = QHBoxLayout(self)
         layout.addLayout(left, 2)
         layout.addLayout(middle, 5)
-        layout.addLayout(right, 3)
+        layout.addWidget(scroller, 3)
 
     def _build_actions(self) -> None:
         self._keys: list[tuple[str, str]] = []

@@ -57,19 +57,11 @@ class CaseModel:
 
 
 def case_model(context: BenchContext, view: CaseView) -> CaseModel:
-    """The case's model from the brand's current pack (runs on a worker).
-
-    The case is pinned to a pack version at intake, but no service hands that
-    version's summary to the window yet; the current pack is the same unless a
-    new pack version came in while the case was open.
-    """
-    brand = next((b for b in context.library.brands() if b.slug == view.brand), None)
-    pack = brand.current if brand is not None else None
-    if pack is None:
-        raise CaseError(f"brand '{view.brand}' has no current pack on this bench")
+    """The case's model in the pack version the case is pinned to (runs on a worker)."""
+    pack = context.cases.pack_for(context.user, view.case_number)
     model = next((m for m in pack.models if m.id == view.model), None)
     if model is None:
-        raise CaseError(f"the current pack of '{view.brand}' has no model '{view.model}'")
+        raise CaseError(f"pack {pack.brand} {pack.label} has no model '{view.model}'")
     return CaseModel(pack.brand_name, model)
 
 

@@ -144,7 +144,7 @@ def test_zone_without_aligned_photo_disables_overlay_and_says_why(
     assert panel.mode is Mode.SIDE_BY_SIDE
 
     # no reference evidence: the pack's own first reference is shown, never an empty view
-    refs = pack_references(context.library, view.brand, view.model)
+    refs = pack_references(context, view)
     assert shows(context, panel.pair.right, refs["handle-stitching"])
 
     qtbot.keyClick(panel.zones, Qt.Key.Key_G)
