@@ -7,9 +7,11 @@ that silently does not appear.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import logging.handlers
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QThreadPool
@@ -52,6 +54,16 @@ def configure_logging(log_dir: Path) -> Path:
     return log_file
 
 
+def warm_up_engine() -> None:
+    """Load the analysis engine (OpenCV, SciPy, the services) while the user signs in.
+
+    The sign-in dialog appears without waiting for it; by the time the
+    password is typed, the first screen opens at once.
+    """
+    threading.Thread(target=importlib.import_module, args=("inspector_app.services.cases",), daemon=True,
+                     name="engine-warm-up").start()
+
+
 def run_gui(seed_demo: bool = False) -> int:
     """Open the workstation and run until it is closed; return the exit code.
 
@@ -79,6 +91,7 @@ def run_gui(seed_demo: bool = False) -> int:
         return 1
     log.info("started; data home %s", settings.home)
     demo_dirs = demo_pack_dirs() if seed_demo else []
+    warm_up_engine()
     try:
         while True:
             sign_in = SignInDialog(workstation.users(), preferences, hint=DEMO_HINT if seed_demo else "")

@@ -8,22 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from reference_library.prepared import PreparedZones
 from reference_library.store import ContentStore
 
 from .database import open_database
-from .services.audit import AuditService
-from .services.cases import CaseService
-from .services.inspection import InspectionService
 from .services.models import ModelService
-from .services.second_opinion import SecondOpinions
-from .services.users import UserService
-from .services.verification import ReportVerifier
 from .settings import Settings
+
+if TYPE_CHECKING:   # the services load the engine (OpenCV, SciPy): imported when first asked for
+    from .services.audit import AuditService
+    from .services.cases import CaseService
+    from .services.inspection import InspectionService
+    from .services.users import UserService
+    from .services.verification import ReportVerifier
 
 #: The bundled demo library (fictional brands), beside the packages in the source tree.
 RESOURCES_DIR = Path(__file__).resolve().parents[1] / "resources"
@@ -50,23 +51,35 @@ class Workstation:
 
     def inspection(self) -> InspectionService:
         """The inspection use case, with references prepared once and cached in the data home."""
+        from reference_library.prepared import PreparedZones
+
+        from .services.inspection import InspectionService
+        from .services.second_opinion import SecondOpinions
+
         prepared = PreparedZones(self.store, self.settings.home / "cache" / "prepared")
         return InspectionService(self.session_factory, self.store, prepared,
                                  SecondOpinions(self.session_factory, self.store))
 
     def users(self) -> UserService:
+        from .services.users import UserService
+
         return UserService(self.session_factory, self.settings.home / "keys")
 
     def cases(self) -> CaseService:
         """Cases from intake to the signed report (the report is drawn with Qt, imported only here)."""
         from .report_pdf import render_report_pdf
+        from .services.cases import CaseService
 
         return CaseService(self.session_factory, self.store, self.users(), self.inspection(), render_report_pdf)
 
     def audit(self) -> AuditService:
+        from .services.audit import AuditService
+
         return AuditService(self.session_factory, self.store)
 
     def verifier(self) -> ReportVerifier:
+        from .services.verification import ReportVerifier
+
         return ReportVerifier(self.session_factory, self.users())
 
     def close(self) -> None:

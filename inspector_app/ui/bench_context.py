@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from reports.users import Action, PERMISSIONS, User
+from reports.users import PERMISSIONS, Action, User
 
-from ..services.audit import AuditService
-from ..services.cases import CaseService
-from ..services.library import LibraryService
 from ..services.models import ModelService
-from ..services.users import UserService
-from ..services.verification import ReportVerifier
 from ..workstation import Workstation
 from .preferences import BenchPreferences
+
+if TYPE_CHECKING:   # loaded on first use: the inspection services bring the whole engine
+    from ..services.audit import AuditService
+    from ..services.cases import CaseService
+    from ..services.library import LibraryService
+    from ..services.users import UserService
+    from ..services.verification import ReportVerifier
 
 
 @dataclass(eq=False)
@@ -46,6 +49,8 @@ class BenchContext:
 
     @cached_property
     def library(self) -> LibraryService:
+        from ..services.library import LibraryService
+
         return LibraryService(self.workstation.session_factory, self.workstation.store)
 
     @cached_property

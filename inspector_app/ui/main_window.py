@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.nav = QListWidget(objectName="navigation")
         self.nav.setFixedWidth(168)
+        self.nav.setStyleSheet("QListWidget#navigation::item { padding: 8px 10px; }")
         for screen in self.screens:
             item = QListWidgetItem(screen.title)
             item.setToolTip(screen.tip)
@@ -312,14 +313,9 @@ class MainWindow(QMainWindow):
             self._signing_out = False
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        busy = [p for p in self.pages.values() if getattr(p, "busy", False) is True]
-        if busy or self._runner.busy:
-            answer = QMessageBox.question(self, "Work in progress",
-                                          "Something is still running (an import, an analysis or a signature). "
-                                          "Stop it and close? Everything already saved is kept.")
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                return
+        """Close without asking: every step is saved as it happens, imports roll back when cancelled, and a
+        running analysis or signature is simply finished (or dropped before it records anything)."""
+        self.statusBar().showMessage("Finishing the work in progress…")
         self._runner.cancel_all()
         for page in self.pages.values():
             cancel = getattr(page, "cancel_work", None)

@@ -8,39 +8,46 @@ where the details are.
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from reference_library.model_registry import RegistryError
-from reference_library.problems import PackError
-from reports.checklist import RuleViolation
-from reports.pki import WrongPassword
-from reports.users import AuthenticationFailed, PermissionDenied
-from vision.classifier import ModelError
-
-from ..services.cases import CaseError
-from ..services.inspection import InspectionError
-from ..services.users import UserError
-from .image_loading import UnreadableImage
-
 log = logging.getLogger(__name__)
 
-#: Exceptions whose message is already written for the person at the bench.
-EXPECTED: tuple[type[BaseException], ...] = (
-    CaseError, InspectionError, UserError, PermissionDenied, AuthenticationFailed, RuleViolation, RegistryError,
-    ModelError, PackError, WrongPassword, UnreadableImage, OSError,
-)
+
+@functools.cache
+def expected_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions whose message is already written for the person at the bench.
+
+    Imported on first use: the services behind them load the whole engine,
+    which the sign-in dialog must not wait for.
+    """
+    from reference_library.model_registry import RegistryError
+    from reference_library.problems import PackError
+    from reference_library.store import StoreError
+    from reports.checklist import RuleViolation
+    from reports.pki import WrongPassword
+    from reports.users import AuthenticationFailed, PermissionDenied
+    from vision.classifier import ModelError
+
+    from ..services.cases import CaseError
+    from ..services.inspection import InspectionError
+    from ..services.users import UserError
+    from .image_loading import UnreadableImage
+
+    return (CaseError, InspectionError, UserError, PermissionDenied, AuthenticationFailed, RuleViolation,
+            RegistryError, ModelError, PackError, StoreError, WrongPassword, UnreadableImage, OSError)
 
 
 def describe_error(exc: BaseException) -> str:
     """The exception as one sentence for the window; unexpected ones are logged in full."""
-    if isinstance(exc, WrongPassword):
+    if type(exc).__name__ == "WrongPassword":   # reports.pki.WrongPassword, without loading it to ask
         return "Wrong password: nothing was signed."
     if isinstance(exc, OSError) and exc.strerror:
         where = f" ({exc.filename})" if exc.filename else ""
         return f"{exc.strerror}{where}."
-    if isinstance(exc, EXPECTED):
+    if isinstance(exc, expected_errors()):
         text = str(exc).strip() or type(exc).__name__
         return text[0].upper() + text[1:]
     log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
