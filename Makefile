@@ -32,6 +32,8 @@ bench: setup
 	$(PY) tools/bench_classifier.py
 	$(PY) tools/bench_reports.py
 	$(PY) tools/bench_audit.py
+	$(PY) tools/bench_audit_browser.py
+	$(PY) tools/bench_ui.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
