@@ -42,7 +42,7 @@ from ..page_parts import page_action, page_shortcuts
 
 ROLE_WORDS = {Role.INSPECTOR: "Inspector", Role.SUPERVISOR: "Supervisor", Role.BRAND_PARTNER: "Brand partner",
               Role.ADMIN: "Admin"}
-COLUMNS = ("User", "Display name", "Role", "Brands", "Disabled", "Certificate serial")
+COLUMNS = ("User", "Display name", "Role", "Brands", "Account", "Certificate serial")
 
 
 @dataclass(frozen=True)
@@ -225,7 +225,7 @@ class UsersPage(QWidget):
         self.table.setRowCount(len(self._users))
         for row, user in enumerate(self._users):
             cells = (user.username, user.display_name, ROLE_WORDS[user.role], ", ".join(user.brands),
-                     "disabled" if user.disabled else "", user.cert_serial or "—")
+                     "disabled" if user.disabled else "active", user.cert_serial or "—")
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, user.username)

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reference_library.catalog import ZoneSummary
+
 from ...services.cases import CaseView
 from ..bench_context import BenchContext
 from ..messages import describe_error
@@ -155,11 +157,16 @@ def _number(value: Any) -> str:
     return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
-def pack_references(context: BenchContext, view: CaseView) -> dict[str, str]:
-    """Zone -> the first reference image in the case's pinned pack (runs on a worker)."""
+def pinned_zones(context: BenchContext, view: CaseView) -> dict[str, ZoneSummary]:
+    """The case's zones as the pack it is pinned to describes them (runs on a worker)."""
     pack = context.cases.pack_for(context.user, view.case_number)
     item = next((m for m in pack.models if m.id == view.model), None)
-    return {z.id: z.references[0].sha256 for z in item.zones if z.references} if item else {}
+    return {z.id: z for z in item.zones} if item else {}
+
+
+def pack_references(zones: dict[str, ZoneSummary]) -> dict[str, str]:
+    """Zone -> the pack's first reference image, shown where the analysis left no reference of its own."""
+    return {zone_id: z.references[0].sha256 for zone_id, z in zones.items() if z.references}
 
 
 class ComparePanel(QWidget):
@@ -260,7 +267,7 @@ class ComparePanel(QWidget):
             self._generation += 1
             generation = self._generation
             context = self._context
-            self._runner.start(lambda _progress: pack_references(context, view),
+            self._runner.start(lambda _progress: pinned_zones(context, view),
                                on_finished=lambda refs: self._references_found(generation, refs),
                                on_failed=lambda exc: self._references_failed(generation, exc))
         self._case = view
@@ -352,9 +359,15 @@ class ComparePanel(QWidget):
             self.status.emit(f"{zone['zone']}: {status_word(zone['status'])}")
         self._render()
 
-    def _references_found(self, generation: int, refs: dict[str, str]) -> None:
+    def _references_found(self, generation: int, zones: dict[str, ZoneSummary]) -> None:
         if generation == self._generation:
-            self._pack_refs = refs
+            self._pack_refs = pack_references(zones)
+            for row in range(self.zones.count()):   # the titles the inspector saw at capture, not ids
+                item = self.zones.item(row)
+                summary = zones.get(item.data(ZONE_ROLE))
+                if summary is not None:
+                    first, _, rest = item.text().partition("\n")
+                    item.setText(f"{summary.title}\n{rest}")
             self._render()
 
     def _references_failed(self, generation: int, exc: BaseException) -> None:

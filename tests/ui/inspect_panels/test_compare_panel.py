@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from inspector_app.services.cases import CaseView
 from inspector_app.ui.bench_context import BenchContext
-from inspector_app.ui.inspect.compare_panel import ComparePanel, Mode, pack_references
+from inspector_app.ui.inspect.compare_panel import ComparePanel, Mode, pack_references, pinned_zones
 from inspector_app.ui.inspect.image_pair_view import ImageView
 
 from . import analysed_case, evidence_sha, show_active, shows
@@ -144,7 +144,7 @@ def test_zone_without_aligned_photo_disables_overlay_and_says_why(
     assert panel.mode is Mode.SIDE_BY_SIDE
 
     # no reference evidence: the pack's own first reference is shown, never an empty view
-    refs = pack_references(context, view)
+    refs = pack_references(pinned_zones(context, view))
     assert shows(context, panel.pair.right, refs["handle-stitching"])
 
     qtbot.keyClick(panel.zones, Qt.Key.Key_G)
