@@ -9,8 +9,7 @@ by two zones or two pack versions is decoded once.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from PySide6.QtCore import QObject, QSize, Qt, Signal
@@ -27,30 +26,27 @@ SHA_ROLE = Qt.ItemDataRole.UserRole + 10
 SHOWN_ROLE = Qt.ItemDataRole.UserRole + 11
 
 
-@dataclass(frozen=True)
-class Thumbnail:
-    """A decoded thumbnail (``image``) or why there is none (``error``)."""
-
-    sha256: str
-    image: QImage | None
-    error: str | None = None
-
-
 def rgb_to_qimage(rgb: np.ndarray) -> QImage:
     """A QImage that owns a copy of the pixels (safe to hand across threads)."""
     height, width = rgb.shape[:2]
     return QImage(rgb.data, width, height, rgb.strides[0], QImage.Format.Format_RGB888).copy()
 
 
-class ThumbnailLoader(QObject):
-    """Decodes thumbnails on workers and caches them; ``ready`` fires once per decoded image."""
+class PixmapCache(QObject):
+    """Pictures decoded on workers and kept in a bounded cache keyed by content hash.
 
-    ready = Signal(str)   # sha256: its pixmap (or error) is now available
+    ``decode`` turns a sha256 into a QImage on a worker; a failure is kept as
+    its message (``explain``), so a broken picture shows as a broken tile
+    and is not decoded again and again.
+    """
 
-    def __init__(self, service: LibraryService, *, side: int = THUMB_SIDE, capacity: int = 600,
-                 parent: QObject | None = None):
+    ready = Signal(str)   # sha256: its pixmap (or why there is none) is now available
+
+    def __init__(self, decode: Callable[[str], QImage], *, side: int, capacity: int,
+                 explain: Callable[[BaseException], str] = str, parent: QObject | None = None):
         super().__init__(parent)
-        self._service = service
+        self._decode = decode
+        self._explain = explain
         self._side = side
         self._capacity = capacity
         self._cache: OrderedDict[str, QPixmap | str] = OrderedDict()
@@ -62,34 +58,36 @@ class ThumbnailLoader(QObject):
         return self._side
 
     def get(self, sha256: str) -> QPixmap | str | None:
-        """The cached pixmap, an error message, or None (then a decode is started)."""
+        """The cached pixmap, why it cannot be shown, or None (then a decode is started; ``ready`` follows)."""
         if sha256 in self._cache:
             self._cache.move_to_end(sha256)
             return self._cache[sha256]
         if sha256 not in self._pending:
             self._pending.add(sha256)
-            self._runner.start(lambda _progress: self._decode(sha256), on_finished=self._store,
-                               on_failed=lambda exc: self._store(Thumbnail(sha256, None, str(exc))))
+            self._runner.start(lambda _progress: self._decode(sha256),
+                               on_finished=lambda image: self._keep(sha256, image),
+                               on_failed=lambda exc: self._keep(sha256, self._explain(exc) or "could not be decoded"))
         return None
 
     @property
     def busy(self) -> bool:
         return self._runner.busy
 
-    def _decode(self, sha256: str) -> Thumbnail:
-        """Runs on a worker."""
-        try:
-            return Thumbnail(sha256, rgb_to_qimage(self._service.thumbnail(sha256, self._side)))
-        except Exception as exc:  # a broken blob shows as a broken tile, it does not stop the pane
-            return Thumbnail(sha256, None, str(exc))
-
-    def _store(self, thumb: Thumbnail) -> None:
-        self._pending.discard(thumb.sha256)
-        self._cache[thumb.sha256] = QPixmap.fromImage(thumb.image) if thumb.image is not None else (
-            thumb.error or "could not be decoded")
+    def _keep(self, sha256: str, picture: QImage | str) -> None:
+        self._pending.discard(sha256)
+        self._cache[sha256] = picture if isinstance(picture, str) else QPixmap.fromImage(picture)  # converted once
         while len(self._cache) > self._capacity:
             self._cache.popitem(last=False)
-        self.ready.emit(thumb.sha256)
+        self.ready.emit(sha256)
+
+
+class ThumbnailLoader(PixmapCache):
+    """Library thumbnails: a reduced decode of each stored image, many kept (a zone can hold dozens)."""
+
+    def __init__(self, service: LibraryService, *, side: int = THUMB_SIDE, capacity: int = 600,
+                 parent: QObject | None = None):
+        super().__init__(lambda sha256: rgb_to_qimage(service.thumbnail(sha256, side)), side=side,
+                         capacity=capacity, parent=parent)
 
 
 class ThumbnailGrid(QListWidget):

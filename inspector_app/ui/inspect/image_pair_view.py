@@ -11,7 +11,6 @@ decoded on workers at detail size and kept in a small cache.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,7 +45,7 @@ from reference_library.store import ContentStore
 
 from ..image_loading import DETAIL_SIDE, UnreadableImage, read_scaled
 from ..messages import describe_error
-from ..workers import JobRunner
+from ..thumbnails import PixmapCache
 
 #: How far one wheel notch or one key press zooms.
 ZOOM_STEP = 1.25
@@ -309,44 +308,13 @@ def _captioned(caption: QLabel, view: ImageView) -> QWidget:
     return side
 
 
-class PictureCache(QObject):
+class PictureCache(PixmapCache):
     """Stored pictures decoded at detail size on workers; the last few are kept (a 24 MP photo is ~45 MB)."""
-
-    ready = Signal(str)   # sha256: its picture (or why there is none) is now available
 
     def __init__(self, store: ContentStore, *, side: int = DETAIL_SIDE, capacity: int = 12,
                  parent: QObject | None = None):
-        super().__init__(parent)
-        self._store = store
-        self._side = side
-        self._capacity = capacity
-        self._cache: OrderedDict[str, QPixmap | str] = OrderedDict()
-        self._pending: set[str] = set()
-        self._runner = JobRunner(self)
-
-    def get(self, sha256: str) -> QPixmap | str | None:
-        """The picture, why it cannot be shown, or None while it is decoded (``ready`` follows)."""
-        if sha256 in self._cache:
-            self._cache.move_to_end(sha256)
-            return self._cache[sha256]
-        if sha256 not in self._pending:
-            self._pending.add(sha256)
-            path = self._store.path_for(sha256)
-            self._runner.start(lambda _progress: read_scaled(path, self._side),
-                               on_finished=lambda image: self._keep(sha256, image),
-                               on_failed=lambda exc: self._keep(sha256, _why_not_shown(exc)))
-        return None
-
-    @property
-    def busy(self) -> bool:
-        return self._runner.busy
-
-    def _keep(self, sha256: str, picture: QImage | str) -> None:
-        self._pending.discard(sha256)
-        self._cache[sha256] = picture if isinstance(picture, str) else QPixmap.fromImage(picture)  # converted once
-        while len(self._cache) > self._capacity:
-            self._cache.popitem(last=False)
-        self.ready.emit(sha256)
+        super().__init__(lambda sha256: read_scaled(store.path_for(sha256), side), side=side, capacity=capacity,
+                         explain=_why_not_shown, parent=parent)
 
 
 def _why_not_shown(exc: BaseException) -> str:
