@@ -31,8 +31,13 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
     @classmethod
+    def embedded(cls, home: Path) -> Settings:
+        """A data home with its own SQLite database: the default when no shared database is named."""
+        return cls(home=home, database_url=f"sqlite:///{(home / 'inspector.sqlite3').as_posix()}")
+
+    @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         home = Path(env.get("INSPECTOR_HOME") or user_data_dir(APP_NAME, appauthor=False)).expanduser()
-        url = env.get("INSPECTOR_DB_URL") or f"sqlite:///{(home / 'inspector.sqlite3').as_posix()}"
-        return cls(home=home, database_url=url)
+        url = env.get("INSPECTOR_DB_URL")
+        return cls(home=home, database_url=url) if url else cls.embedded(home)

@@ -110,7 +110,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
-        ws = Workstation.open(Settings(home=home, database_url=f"sqlite:///{home / 'bench.sqlite3'}"))
+        ws = Workstation.open(Settings.embedded(home))
         try:
             t = time.perf_counter()
             fill_verdicts(ws.session_factory, rows, random.Random(5))

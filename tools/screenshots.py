@@ -40,9 +40,9 @@ from inspector_app.settings import Settings  # noqa: E402
 from inspector_app.ui.bench_context import BenchContext  # noqa: E402
 from inspector_app.ui.inspect.compare_panel import Mode  # noqa: E402
 from inspector_app.ui.inspect.workspace import InspectionWorkspace, Step  # noqa: E402
-from inspector_app.ui.main_window import DEMO_HINT, MainWindow  # noqa: E402
+from inspector_app.ui.main_window import MainWindow  # noqa: E402
 from inspector_app.ui.preferences import BenchPreferences  # noqa: E402
-from inspector_app.ui.sign_in import SignInDialog  # noqa: E402
+from inspector_app.ui.sign_in import DEMO_HINT, SignInDialog  # noqa: E402
 from inspector_app.ui.theme import apply_theme  # noqa: E402
 from inspector_app.workstation import Workstation, demo_pack_dirs  # noqa: E402
 from reports.verdict import Verdict  # noqa: E402
@@ -134,13 +134,9 @@ def with_dialog(window: QWidget, dialog: QWidget) -> QPixmap:
 
 # -- the bench ------------------------------------------------------------------------------------------
 
-def settings_for(home: Path) -> Settings:
-    return Settings(home=home, database_url=f"sqlite:///{(home / 'inspector.sqlite3').as_posix()}")
-
-
 def prepare_bench(home: Path) -> Workstation:
     """The demo library, the demo accounts, and three verdicts ines signed (PASS, FAIL, INCONCLUSIVE)."""
-    ws = Workstation.open(settings_for(home))
+    ws = Workstation.open(Settings.embedded(home))
     LibraryService(ws.session_factory, ws.store).seed_demo(DemoSeedRequest(tuple(demo_pack_dirs())))
     ensure_demo_accounts(ws.users())
     for signed in SIGNED:

@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
 
 import json  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 import shutil  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -61,7 +62,7 @@ GROUND_TRUTH = RESOURCES_DIR / "demo" / "samples" / "ground_truth.json"
 def demo_bench_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data home made once per run: demo library imported, demo accounts made, references prepared."""
     home = tmp_path_factory.mktemp("demo-bench") / "home"
-    ws = Workstation.open(_settings(home))
+    ws = Workstation.open(Settings.embedded(home))
     try:
         ws_library = LibraryService(ws.session_factory, ws.store)
         ws_library.seed_demo(DemoSeedRequest(tuple(demo_pack_dirs())))
@@ -78,21 +79,25 @@ def demo_bench_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
-def _settings(home: Path) -> Settings:
-    return Settings(home=home, database_url=f"sqlite:///{(home / 'inspector.sqlite3').as_posix()}")
+@contextmanager
+def bench_copy(template: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workstation]:
+    """A private copy of a prepared data home, opened as the workstation the window would open."""
+    shutil.copytree(template, home)
+    monkeypatch.setenv("INSPECTOR_HOME", str(home))
+    monkeypatch.delenv("INSPECTOR_DB_URL", raising=False)
+    ws = Workstation.open(Settings.embedded(home))
+    try:
+        yield ws
+    finally:
+        QThreadPool.globalInstance().waitForDone()
+        ws.close()
 
 
 @pytest.fixture
 def demo_bench(demo_bench_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workstation]:
     """A private copy of the demo bench for one test (its own database, store and keys)."""
-    home = tmp_path / "home"
-    shutil.copytree(demo_bench_template, home)
-    monkeypatch.setenv("INSPECTOR_HOME", str(home))
-    monkeypatch.delenv("INSPECTOR_DB_URL", raising=False)
-    ws = Workstation.open(_settings(home))
-    yield ws
-    QThreadPool.globalInstance().waitForDone()
-    ws.close()
+    with bench_copy(demo_bench_template, tmp_path / "home", monkeypatch) as ws:
+        yield ws
 
 
 @pytest.fixture

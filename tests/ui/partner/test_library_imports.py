@@ -180,7 +180,7 @@ def test_export_then_reimport_gives_the_same_digest(qtbot: QtBot, tmp_path: Path
     assert exported.args == [out] and zipfile.is_zipfile(out)
 
     other_home = tmp_path / "other-bench"
-    other = Workstation.open(Settings(other_home, f"sqlite:///{(other_home / 'db.sqlite3').as_posix()}"))
+    other = Workstation.open(Settings.embedded(other_home))
     try:
         fresh = open_page(qtbot, BenchContext(other, BENCH_ADMIN, context_for("bruno").preferences))
         import_through_ui(qtbot, fresh, out)

@@ -43,7 +43,7 @@ CHILD = textwrap.dedent("""
 
     home, prefs, case, phase, *photos = sys.argv[1:]
     app = QApplication([])
-    ws = Workstation.open(Settings(Path(home), f"sqlite:///{Path(home) / 'inspector.sqlite3'}"))
+    ws = Workstation.open(Settings.embedded(Path(home)))
     user = ws.users().authenticate("ines", PASSWORD)
     window = MainWindow(BenchContext(ws, user, BenchPreferences(QSettings(prefs, QSettings.Format.IniFormat))))
     window.show()

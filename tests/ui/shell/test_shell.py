@@ -58,7 +58,7 @@ def test_a_new_bench_is_set_up_from_the_sign_in_dialog(qtbot: QtBot, tmp_path: P
     from inspector_app.settings import Settings
 
     home = tmp_path / "fresh"
-    ws = Workstation.open(Settings(home, f"sqlite:///{home / 'db.sqlite3'}"))
+    ws = Workstation.open(Settings.embedded(home))
     try:
         dialog = SignInDialog(ws.users(), preferences)
         qtbot.addWidget(dialog)

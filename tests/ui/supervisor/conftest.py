@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThreadPool
 
 from inspector_app.services.cases import Decision, Intake
 from inspector_app.settings import Settings
@@ -20,7 +19,7 @@ from inspector_app.ui.bench_context import BenchContext
 from inspector_app.ui.preferences import BenchPreferences
 from inspector_app.workstation import Workstation
 from reports.verdict import Verdict
-from tests.ui.conftest import PASSWORD, demo_item
+from tests.ui.conftest import PASSWORD, bench_copy, demo_item
 
 
 @dataclass(frozen=True)
@@ -39,10 +38,6 @@ SIGNED = (
 REASONS = {Verdict.PASS: {}, Verdict.FAIL: {"authenticity": ["the logo's serif is wrong"]},
            Verdict.INCONCLUSIVE: {"condition": ["the grain needs daylight to judge"]}}
 MODELS = {"maison-aurel": "city-tote", "kestrel-athletics": "stride-runner"}
-
-
-def settings_for(home: Path) -> Settings:
-    return Settings(home=home, database_url=f"sqlite:///{(home / 'inspector.sqlite3').as_posix()}")
 
 
 def sign_case(ws: Workstation, signed: Signed) -> None:
@@ -66,7 +61,7 @@ def sign_case(ws: Workstation, signed: Signed) -> None:
 def signed_home(demo_bench_template: Path, tmp_path_factory: pytest.TempPathFactory, qapp: object) -> Path:
     home = tmp_path_factory.mktemp("signed-bench") / "home"
     shutil.copytree(demo_bench_template, home)
-    ws = Workstation.open(settings_for(home))
+    ws = Workstation.open(Settings.embedded(home))
     try:
         for signed in SIGNED:
             sign_case(ws, signed)
@@ -78,14 +73,8 @@ def signed_home(demo_bench_template: Path, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture
 def signed_bench(signed_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workstation]:
     """A private copy of the bench with the three signed verdicts."""
-    home = tmp_path / "home"
-    shutil.copytree(signed_home, home)
-    monkeypatch.setenv("INSPECTOR_HOME", str(home))
-    monkeypatch.delenv("INSPECTOR_DB_URL", raising=False)
-    ws = Workstation.open(settings_for(home))
-    yield ws
-    QThreadPool.globalInstance().waitForDone()
-    ws.close()
+    with bench_copy(signed_home, tmp_path / "home", monkeypatch) as ws:
+        yield ws
 
 
 @pytest.fixture
