@@ -21,9 +21,9 @@ from .services.demo_bench import ensure_demo_accounts
 from .settings import Settings
 from .ui.bench_context import BenchContext
 from .ui.error_dialog import ErrorReporter
-from .ui.main_window import DEMO_HINT, MainWindow
+from .ui.main_window import MainWindow
 from .ui.preferences import BenchPreferences
-from .ui.sign_in import SignInDialog
+from .ui.sign_in import DEMO_HINT, SignInDialog
 from .ui.theme import apply_theme
 from .workstation import Workstation, demo_pack_dirs
 

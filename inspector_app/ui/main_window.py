@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from reports.users import Action
 
-from ..services.demo_bench import DEMO_PASSWORD
 from ..services.library import DemoSeedRequest
 from ..services.wording import describe_data_location, plural
 from .bench_context import BenchContext
@@ -326,6 +325,3 @@ class MainWindow(QMainWindow):
         self.context.preferences.sync()
         event.accept()
 
-
-DEMO_HINT = (f"Demo bench: sign in as <b>ines</b> (inspector), <b>sam</b> (supervisor), <b>bruno</b> (brand "
-             f"partner) or <b>admin</b>; the password is <b>{DEMO_PASSWORD}</b>.")

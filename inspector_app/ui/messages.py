@@ -42,7 +42,9 @@ def expected_errors() -> tuple[type[BaseException], ...]:
 
 def describe_error(exc: BaseException) -> str:
     """The exception as one sentence for the window; unexpected ones are logged in full."""
-    if type(exc).__name__ == "WrongPassword":   # reports.pki.WrongPassword, without loading it to ask
+    from reports.pki import WrongPassword
+
+    if isinstance(exc, WrongPassword):
         return "Wrong password: nothing was signed."
     if isinstance(exc, OSError) and exc.strerror:
         where = f" ({exc.filename})" if exc.filename else ""

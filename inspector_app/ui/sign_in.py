@@ -15,11 +15,17 @@ from PySide6.QtWidgets import (
 
 from reports.users import AuthenticationFailed, Role, User
 
+from ..services.demo_bench import DEMO_PASSWORD
 from ..services.users import NewUser, UserService
 from .messages import describe_error
 from .preferences import BenchPreferences
 from .status_style import status_colour
 from .workers import JobRunner
+
+
+#: What the sign-in dialog says on a demo bench.
+DEMO_HINT = (f"Demo bench: sign in as <b>ines</b> (inspector), <b>sam</b> (supervisor), <b>bruno</b> (brand "
+             f"partner) or <b>admin</b>; the password is <b>{DEMO_PASSWORD}</b>.")
 
 
 class SignInDialog(QDialog):
