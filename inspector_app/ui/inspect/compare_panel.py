@@ -179,6 +179,7 @@ class ComparePanel(QWidget):
         self._context = context
         self._case: CaseView | None = None
         self._pack_refs: dict[str, str] | None = None   # None while they are looked up
+        self._titles: dict[str, str] = {}                 # zone id -> its title in the pinned pack
         self._mode = Mode.SIDE_BY_SIDE
         self._wanted: set[str] = set()
         self._generation = 0
@@ -264,6 +265,7 @@ class ComparePanel(QWidget):
         if self._case is None or view.case_number != self._case.case_number \
                 or (view.brand, view.model) != (self._case.brand, self._case.model):
             self._pack_refs = None
+            self._titles = {}
             self._generation += 1
             generation = self._generation
             context = self._context
@@ -274,7 +276,7 @@ class ComparePanel(QWidget):
         self.zones.blockSignals(True)
         self.zones.clear()
         for zone in view.zones:
-            self.zones.addItem(_zone_item(zone))
+            self.zones.addItem(_zone_item(zone, self._titles.get(zone["zone"], zone["zone"])))
         self.zones.blockSignals(False)
         ids = [z["zone"] for z in view.zones]
         if ids:
@@ -362,12 +364,11 @@ class ComparePanel(QWidget):
     def _references_found(self, generation: int, zones: dict[str, ZoneSummary]) -> None:
         if generation == self._generation:
             self._pack_refs = pack_references(zones)
-            for row in range(self.zones.count()):   # the titles the inspector saw at capture, not ids
+            self._titles = {zone_id: z.title for zone_id, z in zones.items()}   # as the inspector saw at capture
+            for row in range(self.zones.count()):
                 item = self.zones.item(row)
-                summary = zones.get(item.data(ZONE_ROLE))
-                if summary is not None:
-                    first, _, rest = item.text().partition("\n")
-                    item.setText(f"{summary.title}\n{rest}")
+                _, _, rest = item.text().partition("\n")
+                item.setText(f"{self._titles.get(item.data(ZONE_ROLE), item.data(ZONE_ROLE))}\n{rest}")
             self._render()
 
     def _references_failed(self, generation: int, exc: BaseException) -> None:
@@ -451,9 +452,9 @@ def _tool_button(text: str, name: str) -> QToolButton:
     return button
 
 
-def _zone_item(zone: Zone) -> QListWidgetItem:
+def _zone_item(zone: Zone, title: str) -> QListWidgetItem:
     critical = " · critical" if zone.get("critical") else ""
-    item = QListWidgetItem(f"{zone['zone']}\n{status_word(zone['status'])}{critical}")
+    item = QListWidgetItem(f"{title}\n{status_word(zone['status'])}{critical}")
     item.setData(ZONE_ROLE, zone["zone"])
     item.setIcon(status_dot(zone["status"]))
     item.setToolTip(f"{zone['zone']} ({zone.get('kind', '')}): {status_word(zone['status'])}"
