@@ -190,6 +190,8 @@ class ComparePanel(QWidget):
         self.zones = QListWidget()
         self.zones.setObjectName("compareZones")
         self.zones.setAccessibleName("Analysed zones")
+        self.zones.setWordWrap(True)   # zone titles are sentences; wrapped, never cut
+        self.zones.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.zones.currentItemChanged.connect(lambda *_: self._zone_changed())
         self.setFocusProxy(self.zones)   # focusing the panel starts in the zone list
         self.pair = ImagePairView()
