@@ -29,6 +29,7 @@ from reports.verdict import Verdict
 
 from .services.audit import verify_ledger
 from .services.cases import CaseError, CaseView, Decision, Intake
+from .services.claims import CaseClaimed
 from .services.library import DemoSeedRequest, LibraryService
 from .services.models import ModelService
 from .services.ledger_records import ledger_import, local_operator
@@ -147,6 +148,17 @@ def _add_user_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
         sub.add_argument("--as", dest="acting", required=True, metavar="USER",
                          help=f"who acts; the password comes from ${PASSWORD_ENV} or the first stdin line")
 
+    cases = commands.add_parser("cases", help="case claims on a shared database: which bench works which case")
+    cas = cases.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = cas.add_parser("claims", help="open cases a bench holds, the longest held first (supervisors)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = cas.add_parser("release", help="free a case a crashed bench still holds (supervisors; in the ledger)")
+    p.add_argument("case")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="why, for the ledger: e.g. the bench crashed")
+    for sub in cas.choices.values():
+        sub.add_argument("--as", dest="acting", required=True, metavar="USER",
+                         help=f"who acts; the password comes from ${PASSWORD_ENV} or the first stdin line")
+
     audit = commands.add_parser("audit", help="the tamper-evident ledger")
     aud = audit.add_subparsers(dest="action", metavar="ACTION", required=True)
     aud.add_parser("verify", help="check the whole ledger; exit 0 intact, 1 with the first broken entry")
@@ -173,13 +185,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(seed_demo=args.demo)
     try:
         run = {"inspect": _run_inspect, "models": _run_models, "library": _run_library, "admin": _run_admin,
-               "users": _run_users, "audit": _run_audit, "verify": _run_verify}[args.command]
+               "users": _run_users, "cases": _run_cases, "audit": _run_audit, "verify": _run_verify}[args.command]
         return run(args)
     except PackError as exc:
         print(exc.describe(), file=sys.stderr)
         return EXIT_INVALID
     except (UsageError, NotInLibrary, StoreError, InspectionError, RegistryError, UserError, AuthenticationFailed,
-            PermissionDenied, WrongPassword, CaseError, RuleViolation, AnswersError) as exc:
+            PermissionDenied, WrongPassword, CaseError, CaseClaimed, RuleViolation, AnswersError) as exc:
         print(f"inspector-app: {exc}", file=sys.stderr)
         return EXIT_INVALID
 
@@ -269,6 +281,28 @@ def _run_users(args: argparse.Namespace) -> int:
             user = service.change_password(actor, args.name, new_password, acting_password if own else None)
             how = "signing key re-protected" if own else "new signing certificate issued"
             print(f"password of {user.label} changed" + (f"; {how}" if user.cert_serial else ""))
+    finally:
+        ws.close()
+    return EXIT_OK
+
+
+def _run_cases(args: argparse.Namespace) -> int:
+    ws = Workstation.open()
+    try:
+        actor = _acting_user(ws, args.acting)
+        assert actor is not None   # --as is required
+        claims = ws.claims()
+        if args.action == "claims":
+            held = claims.claims(actor)
+            print(json.dumps([{"case": c.case_number, "brand": c.brand, "model": c.model, "claimed_by": c.username,
+                               "bench": c.bench, "since": c.since.isoformat()} for c in held], indent=2)
+                  if args.json else "\n".join(f"{c.case_number}  {c.brand} {c.model}  {c.username} at "
+                                               f"{c.bench} since {c.since:%Y-%m-%d %H:%M} UTC" for c in held)
+                  or "no case is claimed")
+        else:
+            claim = claims.release(actor, args.case, args.reason)
+            print(f"released case {claim.case_number} from {claim.username} at {claim.bench} "
+                  f"(held since {claim.since:%Y-%m-%d %H:%M} UTC)")
     finally:
         ws.close()
     return EXIT_OK
@@ -386,7 +420,7 @@ def _inspect_and_sign(args: argparse.Namespace, photos: dict[str, Path]) -> int:
         try:
             cases.open(actor, Intake(args.case_ref, args.brand, args.model))
         except CaseError:
-            cases.resume(actor, args.case_ref)     # an open case is carried on; a decided one refuses below
+            cases.claim(actor, args.case_ref)      # an open case is carried on; a decided one refuses below
         for zone, photo in data.items():
             cases.add_photo(actor, args.case_ref, zone, photo)
         view, result = cases.analyse_with_result(actor, args.case_ref)

@@ -3,7 +3,9 @@
 Alembic is the only thing that creates or changes the schema. On start the
 database is upgraded to the newest revision; an SQLite file with pending
 migrations is copied aside first, so a failed upgrade never costs a bench
-its history.
+its history. On a shared PostgreSQL database the benches that start at the
+same moment after an update queue on an advisory lock: the first upgrades,
+the others find the schema current.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, func, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: The PostgreSQL advisory lock benches hold while they upgrade the shared schema (any fixed number would do).
+UPGRADE_LOCK = 0x1A5C_7E11
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -63,6 +67,19 @@ def pending_migrations(engine: Engine) -> bool:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision, backing up an SQLite file first."""
+    if engine.url.get_backend_name() == "postgresql":
+        with engine.connect() as lock:   # held, on its own connection, until this bench's upgrade is done
+            lock.execute(select(func.pg_advisory_lock(UPGRADE_LOCK)))
+            try:
+                _upgrade(engine)
+            finally:
+                lock.execute(select(func.pg_advisory_unlock(UPGRADE_LOCK)))
+                lock.commit()
+        return
+    _upgrade(engine)
+
+
+def _upgrade(engine: Engine) -> None:
     if not pending_migrations(engine):
         return
     db_path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None

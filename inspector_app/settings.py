@@ -4,12 +4,17 @@
 without it the platform's user data directory is used. ``INSPECTOR_DB_URL``
 points at a shared PostgreSQL database when several benches work together;
 without it the embedded SQLite database in the data directory is used.
+``INSPECTOR_STORE`` puts the content store (photos, references, reports) on
+a shared path, apart from the data directory; ``INSPECTOR_BENCH`` names this
+bench in case claims (default: the host name), for machines that run more
+than one bench. docs/deployment.md shows a shared set-up.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import socket
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -21,10 +26,12 @@ APP_NAME = "inspector-workstation"
 class Settings:
     home: Path
     database_url: str
+    bench: str = field(default_factory=socket.gethostname)   # who holds a claimed case (services/claims.py)
+    store: Path | None = None   # the content store, when not in the data home
 
     @property
     def store_dir(self) -> Path:
-        return self.home / "store"
+        return self.store or self.home / "store"
 
     @property
     def uses_sqlite(self) -> bool:
@@ -40,4 +47,6 @@ class Settings:
         env = os.environ if environ is None else environ
         home = Path(env.get("INSPECTOR_HOME") or user_data_dir(APP_NAME, appauthor=False)).expanduser()
         url = env.get("INSPECTOR_DB_URL")
-        return cls(home=home, database_url=url) if url else cls.embedded(home)
+        settings = cls(home=home, database_url=url) if url else cls.embedded(home)
+        bench, store = env.get("INSPECTOR_BENCH", "").strip(), env.get("INSPECTOR_STORE")
+        return replace(settings, bench=bench or settings.bench, store=Path(store).expanduser() if store else None)

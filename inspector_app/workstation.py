@@ -22,6 +22,7 @@ from .settings import Settings
 if TYPE_CHECKING:   # the services load the engine (OpenCV, SciPy): imported when first asked for
     from .services.audit import AuditService
     from .services.cases import CaseService
+    from .services.claims import ClaimService
     from .services.inspection import InspectionService
     from .services.users import UserService
     from .services.verification import ReportVerifier
@@ -70,7 +71,13 @@ class Workstation:
         from .report_pdf import render_report_pdf
         from .services.cases import CaseService
 
-        return CaseService(self.session_factory, self.store, self.users(), self.inspection(), render_report_pdf)
+        return CaseService(self.session_factory, self.store, self.users(), self.inspection(), render_report_pdf,
+                           bench=self.settings.bench)
+
+    def claims(self) -> ClaimService:
+        from .services.claims import ClaimService
+
+        return ClaimService(self.session_factory, self.settings.bench)
 
     def audit(self) -> AuditService:
         from .services.audit import AuditService

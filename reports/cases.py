@@ -38,7 +38,9 @@ class CaseRow(Base):
     intake_at: Mapped[datetime]
     opened_by: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(16), default="open", index=True)   # open | decided
+    # the bench working the case, and who at it: one at a time (see inspector_app/services/claims.py)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_bench: Mapped[str | None] = mapped_column(String(128))
     claimed_at: Mapped[datetime | None]
 
 

@@ -40,6 +40,7 @@ class Kind(str, Enum):
     USER_DISABLE = "user_disable"
     USER_PASSWORD = "user_password"
     ORG_INIT = "org_init"
+    CLAIM_RELEASE = "claim_release"
 
 
 class LedgerEntry(Base):

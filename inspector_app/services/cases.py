@@ -9,6 +9,10 @@ names a missing file.
 Signing happens before anything is written: the report is rendered and
 signed with the inspector's key first (a wrong password stops there), then
 the verdict row and its ledger entry commit together.
+
+Every step that writes claims the case for the inspector at this bench in
+its own transaction (``claims.claim_for_work``), so on a shared database two
+benches never work the same case.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,6 +41,7 @@ from reports.users import Action, User, require
 from reports.verdict import Verdict
 from vision.findings import Finding
 
+from .claims import claim_for_work
 from .inspection import MAX_PHOTO_BYTES, InspectionError, InspectionResult, InspectionService, InspectRequest
 from .users import UserService
 
@@ -109,15 +114,17 @@ class SignedVerdict:
 
 class CaseService:
     def __init__(self, session_factory: sessionmaker[Session], store: ContentStore, users: UserService,
-                 inspection: InspectionService | None = None, render_pdf: RenderPdf | None = None):
+                 inspection: InspectionService | None = None, render_pdf: RenderPdf | None = None, *,
+                 bench: str):
         self._session_factory = session_factory
+        self._bench = bench
         self._store = store
         self._users = users
         self._inspection = inspection
         self._render_pdf = render_pdf
 
     def open(self, actor: User, intake: Intake) -> CaseView:
-        """Take an item in: the case is pinned to the brand's current pack for its checklist."""
+        """Take an item in, claimed for ``actor`` at this bench: pinned to the brand's current pack."""
         require(actor, Action.INSPECT)
         number = intake.case_number.strip()
         if not number:
@@ -130,7 +137,8 @@ class CaseService:
                 session.add(CaseRow(case_number=number, brand=intake.brand, model=intake.model,
                                     pack_version=pack.version, pack_revision=pack.revision, order_ref=intake.order_ref,
                                     declared_value=intake.declared_value, intake_at=datetime.now(UTC),
-                                    opened_by=actor.username, state="open"))
+                                    opened_by=actor.username, state="open", claimed_by=actor.username,
+                                    claimed_bench=self._bench, claimed_at=datetime.now(UTC)))
         except NotInLibrary as exc:
             raise CaseError(str(exc)) from None
         except IntegrityError:
@@ -144,7 +152,7 @@ class CaseService:
             raise CaseError(f"the photo is over {MAX_PHOTO_BYTES // 1024**2} MB")
         sha, _ = self._store.put(data)   # kept the moment it is taken; a row never names a missing file
         with self._session_factory.begin() as session:
-            case = _open_case(session, case_number)
+            case = self._worked(session, actor, case_number)
             zones = {z.id for z in _model_zones(self._pack(session, case), case.model)}
             if zone not in zones:
                 raise CaseError(f"model '{case.model}' has no zone '{zone}' (zones: {', '.join(sorted(zones))})")
@@ -162,8 +170,8 @@ class CaseService:
             raise CaseError("this bench has no inspection engine configured")
         if len(data) > MAX_PHOTO_BYTES:
             raise CaseError(f"the photo is over {MAX_PHOTO_BYTES // 1024**2} MB")
-        with self._session_factory() as session:
-            case = _open_case(session, case_number)
+        with self._session_factory.begin() as session:
+            case = self._worked(session, actor, case_number)
             pack = self._pack(session, case)
         summary = next((z for z in _model_zones(pack, case.model) if z.id == zone), None)
         if summary is None:
@@ -184,13 +192,13 @@ class CaseService:
         require(actor, Action.INSPECT)
         if self._inspection is None:
             raise CaseError("this bench has no inspection engine configured")
-        with self._session_factory() as session:
-            case = _open_case(session, case_number)
+        with self._session_factory.begin() as session:
+            case = self._worked(session, actor, case_number)
             photos = {zone: self._store.path_for(p.sha256) for zone, p in latest_photos(session, case.id).items()}
         result = self._inspection.inspect(InspectRequest(case.brand, case.model, photos, case.case_number))
         report = result.as_json()
         with self._session_factory.begin() as session:
-            row = _open_case(session, case_number)
+            row = self._worked(session, actor, case_number)
             row.pack_version, row.pack_revision = result.pack.version, result.pack.revision  # judged against
             analysis = CaseAnalysis(case_id=row.id, suggested=result.verdict.value,
                                     judged_against=report["judged_against"], at=datetime.now(UTC))
@@ -203,7 +211,7 @@ class CaseService:
     def answer_check(self, actor: User, case_number: str, check_id: str, answer: str, note: str = "") -> CheckState:
         require(actor, Action.INSPECT)
         with self._session_factory.begin() as session:
-            case = _open_case(session, case_number)
+            case = self._worked(session, actor, case_number)
             check = next((c for c in self._pack(session, case).checks if c.id == check_id), None)
             if check is None:
                 raise CaseError(f"the checklist of case '{case_number}' has no check '{check_id}'")
@@ -230,11 +238,25 @@ class CaseService:
             return self._pack(session, _case(session, case_number))
 
     def open_cases(self, actor: User) -> list[str]:
-        """Case numbers not decided yet, oldest first (what a restarted bench offers to resume)."""
+        """Case numbers not decided yet that ``actor`` may work here, oldest first (what a bench offers to resume).
+
+        Cases another bench or another user holds are left out: they are theirs until released.
+        """
         require(actor, Action.INSPECT)
         with self._session_factory() as session:
-            return list(session.scalars(select(CaseRow.case_number).where(CaseRow.state == "open")
-                                        .order_by(CaseRow.intake_at)))
+            return list(session.scalars(
+                select(CaseRow.case_number)
+                .where(CaseRow.state == "open",
+                       or_(CaseRow.claimed_by.is_(None),
+                           and_(CaseRow.claimed_by == actor.username, CaseRow.claimed_bench == self._bench)))
+                .order_by(CaseRow.intake_at)))
+
+    def claim(self, actor: User, case_number: str) -> CaseView:
+        """Take a case up at this bench (resuming it): refused with the holder's name if another bench has it."""
+        require(actor, Action.INSPECT)
+        with self._session_factory.begin() as session:
+            self._worked(session, actor, case_number)
+        return self.resume(actor, case_number)
 
     def decide_and_sign(self, actor: User, decision: Decision, password: str) -> SignedVerdict:
         """Check the rules, render and sign the report, then record verdict and ledger entry together.
@@ -244,8 +266,8 @@ class CaseService:
         require(actor, Action.SIGN_VERDICT)
         if self._render_pdf is None:
             raise CaseError("this bench has no report renderer configured")
-        with self._session_factory() as session:
-            case = _open_case(session, decision.case_number)
+        with self._session_factory.begin() as session:
+            case = self._worked(session, actor, decision.case_number)
             view = self._view(session, case)
             pack = self._pack(session, case)
             analysis = latest_analysis(session, case.id)
@@ -266,8 +288,8 @@ class CaseService:
         override = (decision.override_reason or "").strip() or None
         try:
             with self._session_factory.begin() as session:
-                row = _open_case(session, case.case_number)
-                row.state = "decided"
+                row = self._worked(session, actor, case.case_number)
+                row.state, row.claimed_by, row.claimed_bench, row.claimed_at = "decided", None, None, None
                 seq = append(session, actor.username, Kind.VERDICT, case.case_number, {
                     "case": case.case_number, "decision": decision.decision.value, "suggested": view.suggested.value,
                     "override_reason": override, "reasons": {k: list(v) for k, v in reasons.items()},
@@ -284,6 +306,11 @@ class CaseService:
         except IntegrityError:
             raise CaseError(f"case '{case.case_number}' was decided on another bench at the same moment") from None
         return SignedVerdict(case.case_number, decision.decision, tag, pdf_sha, json_sha, seq, decided_at)
+
+    def _worked(self, session: Session, actor: User, case_number: str) -> CaseRow:
+        """The open case, claimed for ``actor`` at this bench within the caller's transaction."""
+        case = claim_for_work(session, case_number, actor, self._bench)
+        return case if case is not None else _open_case(session, case_number)   # _open_case says why not
 
     def _pack(self, session: Session, case: CaseRow) -> PackSummary:
         return get_pack(session, case.brand, case.pack_version)

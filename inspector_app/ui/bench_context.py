@@ -20,6 +20,7 @@ from .preferences import BenchPreferences
 if TYPE_CHECKING:   # loaded on first use: the inspection services bring the whole engine
     from ..services.audit import AuditService
     from ..services.cases import CaseService
+    from ..services.claims import ClaimService
     from ..services.library import LibraryService
     from ..services.users import UserService
     from ..services.verification import ReportVerifier
@@ -38,6 +39,10 @@ class BenchContext:
     @cached_property
     def cases(self) -> CaseService:
         return self.workstation.cases()
+
+    @cached_property
+    def claims(self) -> ClaimService:
+        return self.workstation.claims()
 
     @cached_property
     def audit(self) -> AuditService:

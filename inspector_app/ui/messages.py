@@ -32,11 +32,12 @@ def expected_errors() -> tuple[type[BaseException], ...]:
     from vision.classifier import ModelError
 
     from ..services.cases import CaseError
+    from ..services.claims import CaseClaimed
     from ..services.inspection import InspectionError
     from ..services.users import UserError
     from .image_loading import UnreadableImage
 
-    return (CaseError, InspectionError, UserError, PermissionDenied, AuthenticationFailed, RuleViolation,
+    return (CaseError, CaseClaimed, InspectionError, UserError, PermissionDenied, AuthenticationFailed, RuleViolation,
             RegistryError, ModelError, PackError, StoreError, WrongPassword, UnreadableImage, OSError)
 
 

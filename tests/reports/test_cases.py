@@ -102,7 +102,8 @@ class Bench:
 
 def services(ws: Workstation) -> tuple[UserService, CaseService, AuditService]:
     users = UserService(ws.session_factory, ws.settings.home / "keys")
-    return (users, CaseService(ws.session_factory, ws.store, users, ws.inspection(), render_report_pdf),
+    return (users, CaseService(ws.session_factory, ws.store, users, ws.inspection(), render_report_pdf,
+                                bench=ws.settings.bench),
             AuditService(ws.session_factory, ws.store))
 
 

@@ -9,6 +9,7 @@ a case rebuilds the workspace exactly where it was left.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from enum import IntEnum
 
@@ -31,6 +32,9 @@ from .checklist_panel import ChecklistPanel
 from .compare_panel import ComparePanel
 from .intake_page import IntakePage
 from .verdict_panel import VerdictPanel
+
+log = logging.getLogger(__name__)
+
 
 class Step(IntEnum):
     INTAKE = 0
@@ -270,6 +274,15 @@ class InspectionWorkspace(QWidget):
 
     # -- opening and reloading a case --
 
+    def cancel_work(self) -> None:
+        """The window closes: give the case in hand back, so another bench may take it over."""
+        if self.case_number is None:
+            return
+        try:
+            self._context.claims.leave(self._context.user, self.case_number)
+        except Exception:   # the claim stays; this user at this bench takes it up again, or a supervisor frees it
+            log.warning("the claim on case %s was not given back", self.case_number, exc_info=True)
+
     def open_case(self, case_number: str) -> None:
         """Resume a case where it was left: its photos, its analysis, its answers (from the database)."""
         self._reload(None, case_number)
@@ -282,10 +295,15 @@ class InspectionWorkspace(QWidget):
         if self._analysing:
             self.status.emit(f"Case {self.case_number} is being analysed; open case {number} when it is done.")
             return
-        context = self._context
+        context, previous = self._context, self.case_number
 
         def work(_progress: object) -> tuple[CaseView, CaseModel]:
-            view = context.cases.resume(context.user, number)
+            if number == previous:
+                view = context.cases.resume(context.user, number)
+            else:   # a case coming in is claimed for this bench; the one left goes back for others
+                view = context.cases.claim(context.user, number)
+                if previous is not None:
+                    context.claims.leave(context.user, previous)
             return view, case_model(context, view)
 
         self._runner.start(work, on_finished=lambda result: self._on_loaded(step, *result),

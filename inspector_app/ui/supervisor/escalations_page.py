@@ -1,7 +1,8 @@
 """The escalation queue: INCONCLUSIVE verdicts waiting for a supervisor, oldest first.
 
 A verdict leaves the queue when it has a review, so recording one here reads
-the queue again and moves on to the next case.
+the queue again and moves on to the next case. Below the queue, the open
+cases benches hold, for freeing the claim of a bench that stopped.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ..bench_context import BenchContext
 from ..messages import describe_error
 from ..workers import JobRunner
 from ...services.audit import VerdictListing
+from .claims_panel import ClaimsPanel
 from .verdict_detail import VerdictDetailView
 from .verdict_table_model import ListingTableModel
 
@@ -51,7 +53,10 @@ class EscalationsPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.summary)
-        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.table, 2)
+        self.claims = ClaimsPanel(context)
+        self.claims.status.connect(self.status)
+        left_layout.addWidget(self.claims, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
@@ -65,7 +70,7 @@ class EscalationsPage(QWidget):
             ("Ctrl+F", "Go to the queue", lambda: self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)),
             ("Return", "Open the selected verdict", self._focus_detail),
             ("Ctrl+R", "Review the open verdict", self.detail.focus_review),
-            ("F5", "Read the queue again", self.refresh),
+            ("F5", "Read the queue and the claims again", self.refresh),
         ]
         for key, _what, slot in self._keys:
             if key != "Return":
@@ -79,6 +84,7 @@ class EscalationsPage(QWidget):
         return [(key, what) for key, what, _slot in self._keys]
 
     def refresh(self) -> None:
+        self.claims.refresh()
         audit, actor = self._context.audit, self._context.user
         self._runner.start(lambda _progress: audit.supervisor_queue(actor), on_finished=self._on_queue,
                            on_failed=lambda exc: self.summary.setText(

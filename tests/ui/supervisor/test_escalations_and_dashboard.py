@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from PySide6.QtCharts import QLineSeries, QStackedBarSeries
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from inspector_app.services.cases import Intake
 from inspector_app.ui.bench_context import BenchContext
 from inspector_app.ui.preferences import BenchPreferences
 from inspector_app.ui.status_style import status_colour
@@ -16,7 +20,9 @@ from inspector_app.ui.supervisor.dashboard_page import DashboardPage, duration_t
 from inspector_app.ui.supervisor.escalations_page import EscalationsPage
 from inspector_app.ui.supervisor.verdict_table_model import COLUMN_OF
 from inspector_app.workstation import Workstation
+from reports.ledger import LedgerEntry
 from reports.users import Role, User
+from tests.ui.conftest import PASSWORD
 
 
 def test_escalation_queue_is_settled_by_a_review(qtbot: QtBot, sign_in: Callable[[str], BenchContext]) -> None:
@@ -90,3 +96,32 @@ def test_an_empty_period_says_so(qtbot: QtBot, workstation: Workstation, prefere
         page.show()
     assert page.pages.currentWidget() is page.message
     assert page.message.text() == "No verdicts were signed in this period (last 30 days)."
+
+
+def test_a_supervisor_frees_the_case_a_crashed_bench_holds(qtbot: QtBot, signed_bench: Workstation,
+                                                          sign_in: Callable[[str], BenchContext]) -> None:
+    crashed = Workstation.open(replace(signed_bench.settings, bench="bench-7"))
+    try:
+        ines = crashed.users().authenticate("ines", PASSWORD)
+        crashed.cases().open(ines, Intake("AU-HELD-1", "maison-aurel", "city-tote"))
+    finally:
+        crashed.close()   # the bench is gone; its claim stays
+    page = EscalationsPage(sign_in("sam"))
+    qtbot.addWidget(page)
+    page.show()
+    panel = page.claims
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 1, timeout=10_000)
+    assert [panel.table.item(0, c).text() for c in range(4)] == ["AU-HELD-1", "maison-aurel city-tote", "ines",
+                                                                 "bench-7"]
+    assert not panel.release.isEnabled()   # no reason yet
+    qtbot.keyClicks(panel.reason, "bench 7 lost power")
+    assert panel.release.isEnabled()
+    with qtbot.waitSignal(panel.loaded, timeout=10_000, check_params_cb=lambda n: n == 0):
+        qtbot.mouseClick(panel.release, Qt.MouseButton.LeftButton)
+    assert panel.summary.text() == "No bench holds an open case."
+    with signed_bench.session_factory() as session:
+        entry = session.scalars(select(LedgerEntry).order_by(LedgerEntry.seq.desc()).limit(1)).one()
+    assert (entry.kind, entry.actor, entry.subject) == ("claim_release", "sam", "AU-HELD-1")
+    assert json.loads(entry.payload)["reason"] == "bench 7 lost power"
+    ines = signed_bench.users().authenticate("ines", PASSWORD)
+    assert signed_bench.cases().claim(ines, "AU-HELD-1").case_number == "AU-HELD-1"   # this bench takes it up
