@@ -280,9 +280,11 @@ class IntakePage(QWidget):
 
         def work(_progress: object) -> tuple[bool, CaseView]:
             try:
-                return False, cases.resume(user, number)   # the number is known already
+                known = cases.resume(user, number)   # the number is known already
             except CaseError:
                 return True, cases.open(user, intake)
+            # an open case is claimed for this bench here, so one another bench holds is refused with its holder
+            return False, cases.claim(user, number) if known.state == "open" else known
 
         self.open_button.setEnabled(False)
         self._runner.start(work, on_finished=self._on_opened, on_failed=self._on_failed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from inspector_app.services.cases import Intake
 from inspector_app.ui.bench_context import BenchContext
 from inspector_app.ui.inspect.intake_page import IntakePage
+from inspector_app.workstation import Workstation
 
 
 @pytest.fixture
@@ -100,3 +102,19 @@ def test_a_known_number_typed_before_the_list_arrives_is_offered_not_refused(qtb
     qtbot.keyClick(page.case_number, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "unfinished" in page.notice.text(), timeout=10_000)
     assert ines.cases.open_cases(ines.user) == ["T-0901"]
+
+
+def test_a_case_another_bench_holds_is_refused_with_its_holder(qtbot: QtBot, ines: BenchContext) -> None:
+    other = Workstation.open(replace(ines.workstation.settings, bench="bench-9"))
+    try:
+        other.cases().open(ines.user, Intake("T-0902", "maison-aurel", "city-tote"))
+    finally:
+        other.close()
+    page = shown_page(qtbot, ines)
+    assert "T-0902" not in page.notice.text()   # not offered for resuming here
+    page.brand.setCurrentIndex(page.brand.findData("maison-aurel"))
+    qtbot.keyClicks(page.case_number, "T-0902")
+    qtbot.keyClick(page.case_number, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "bench-9" in page.notice.text(), timeout=10_000)
+    assert page.notice.text().startswith("Case 'T-0902' is being worked by ines at bench 'bench-9' since ")
+    assert ines.cases.open_cases(ines.user) == []
