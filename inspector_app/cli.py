@@ -30,6 +30,7 @@ from reports.verdict import Verdict
 from .services.audit import verify_ledger
 from .services.cases import CaseError, CaseView, Decision, Intake
 from .services.claims import CaseClaimed
+from .services.db_faults import DatabaseUnavailable
 from .services.library import DemoSeedRequest, LibraryService
 from .services.models import ModelService
 from .services.ledger_records import ledger_import, local_operator
@@ -191,7 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc.describe(), file=sys.stderr)
         return EXIT_INVALID
     except (UsageError, NotInLibrary, StoreError, InspectionError, RegistryError, UserError, AuthenticationFailed,
-            PermissionDenied, WrongPassword, CaseError, CaseClaimed, RuleViolation, AnswersError) as exc:
+            PermissionDenied, WrongPassword, CaseError, CaseClaimed, RuleViolation, AnswersError,
+            DatabaseUnavailable) as exc:
         print(f"inspector-app: {exc}", file=sys.stderr)
         return EXIT_INVALID
 

@@ -4,22 +4,34 @@ Reference images and captured photos live here, beside the database and never
 inside it. A file's name is its hash, so identical images are stored once and a
 verdict that names a hash names exactly the pixels it was judged on. Writes go
 to a temporary file that is fsynced and then renamed, so a crash leaves either
-the whole file or nothing.
+the whole file or nothing. A temporary file left by a bench that died is
+removed by the next store opened on the same root once it is a day old (the
+store is shared, so a younger one may be another bench's write in progress).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+#: A temporary file older than this was left by a process that died: no write takes a day.
+STALE_TMP_SECONDS = 24 * 3600
+_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
 class StoreError(RuntimeError):
     """A blob is missing or does not match its name."""
+
+
+class StoreFull(StoreError):
+    """The store's file system (or the user's quota there) is full; nothing was stored."""
 
 
 class ContentStore:
@@ -29,6 +41,7 @@ class ContentStore:
         self.root = Path(root)
         self._tmp = self.root / "tmp"
         self._tmp.mkdir(parents=True, exist_ok=True)
+        self._remove_stale_tmp()
 
     def path_for(self, sha256: str) -> Path:
         if not _SHA_RE.match(sha256):
@@ -44,6 +57,15 @@ class ContentStore:
         target = self.path_for(sha)
         if target.is_file():
             return sha, False
+        try:
+            self._write(data, sha, target)
+        except OSError as exc:
+            if exc.errno not in _FULL:
+                raise
+            raise StoreFull(f"the image store at {self.root} is full: free space there, nothing was recorded") from None
+        return sha, True
+
+    def _write(self, data: bytes, sha: str, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix=sha[:12] + ".")
         try:
@@ -57,7 +79,6 @@ class ContentStore:
             Path(tmp_name).unlink(missing_ok=True)
             raise
         _fsync_dir(target.parent)
-        return sha, True
 
     def read(self, sha256: str, *, verify: bool = True) -> bytes:
         """The blob's bytes; with ``verify``, refuse a blob whose content changed."""
@@ -72,6 +93,14 @@ class ContentStore:
     def discard(self, sha256: str) -> None:
         """Remove a blob this process created and no record refers to (rollback)."""
         self.path_for(sha256).unlink(missing_ok=True)
+
+    def _remove_stale_tmp(self) -> None:
+        """Remove temporary files a killed writer left; no record names them (a blob is named once renamed)."""
+        cutoff = time.time() - STALE_TMP_SECONDS
+        for entry in os.scandir(self._tmp):
+            with contextlib.suppress(OSError):   # another bench removed it first, or it just became a blob
+                if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(entry.path)
 
 
 def _fsync_dir(path: Path) -> None:

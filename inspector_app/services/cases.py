@@ -42,6 +42,7 @@ from reports.verdict import Verdict
 from vision.findings import Finding
 
 from .claims import claim_for_work
+from .db_faults import retry_on_disconnect
 from .inspection import MAX_PHOTO_BYTES, InspectionError, InspectionResult, InspectionService, InspectRequest
 from .users import UserService
 
@@ -123,6 +124,7 @@ class CaseService:
         self._inspection = inspection
         self._render_pdf = render_pdf
 
+    @retry_on_disconnect
     def open(self, actor: User, intake: Intake) -> CaseView:
         """Take an item in, claimed for ``actor`` at this bench: pinned to the brand's current pack."""
         require(actor, Action.INSPECT)
@@ -145,6 +147,7 @@ class CaseService:
             raise CaseError(f"case '{number}' exists already: resume it") from None
         return self.resume(actor, number)
 
+    @retry_on_disconnect
     def add_photo(self, actor: User, case_number: str, zone: str, data: bytes) -> str:
         """Keep a zone's photo (a retake adds one; the latest counts); return its sha256."""
         require(actor, Action.INSPECT)
@@ -160,6 +163,7 @@ class CaseService:
                                   taken_by=actor.username))
         return sha
 
+    @retry_on_disconnect
     def take_photo(self, actor: User, case_number: str, zone: str, data: bytes) -> TakenPhoto:
         """Gate a shot the moment it is taken, then keep it (a bad shot is kept too, and a retake asked for).
 
@@ -187,6 +191,7 @@ class CaseService:
         """Judge the case's latest photos and save the results (the checklist is pre-filled from them)."""
         return self.analyse_with_result(actor, case_number)[0]
 
+    @retry_on_disconnect
     def analyse_with_result(self, actor: User, case_number: str) -> tuple[CaseView, InspectionResult]:
         """As :meth:`analyse`, with the engine's full result (timings, evidence) for ``inspect --json``."""
         require(actor, Action.INSPECT)
@@ -208,6 +213,7 @@ class CaseService:
                             for z in report["zones"])
         return self.resume(actor, case_number), result
 
+    @retry_on_disconnect
     def answer_check(self, actor: User, case_number: str, check_id: str, answer: str, note: str = "") -> CheckState:
         require(actor, Action.INSPECT)
         with self._session_factory.begin() as session:
@@ -224,6 +230,7 @@ class CaseService:
             row.answer, row.note, row.answered_by, row.at = answer, note.strip(), actor.username, datetime.now(UTC)
         return next(s for s in self.resume(actor, case_number).checklist if s.check.id == check_id)
 
+    @retry_on_disconnect
     def resume(self, actor: User, case_number: str) -> CaseView:
         """The case as saved: photos, the latest analysis, the checklist with its answers."""
         require(actor, Action.INSPECT)
@@ -231,12 +238,14 @@ class CaseService:
             case = _case(session, case_number)
             return self._view(session, case)
 
+    @retry_on_disconnect
     def pack_for(self, actor: User, case_number: str) -> PackSummary:
         """The pack version the case is judged against (pinned at intake, moved on by each analysis)."""
         require(actor, Action.INSPECT)
         with self._session_factory() as session:
             return self._pack(session, _case(session, case_number))
 
+    @retry_on_disconnect
     def open_cases(self, actor: User) -> list[str]:
         """Case numbers not decided yet that ``actor`` may work here, oldest first (what a bench offers to resume).
 
@@ -251,6 +260,7 @@ class CaseService:
                            and_(CaseRow.claimed_by == actor.username, CaseRow.claimed_bench == self._bench)))
                 .order_by(CaseRow.intake_at)))
 
+    @retry_on_disconnect
     def claim(self, actor: User, case_number: str) -> CaseView:
         """Take a case up at this bench (resuming it): refused with the holder's name if another bench has it."""
         require(actor, Action.INSPECT)
@@ -258,6 +268,7 @@ class CaseService:
             self._worked(session, actor, case_number)
         return self.resume(actor, case_number)
 
+    @retry_on_disconnect
     def decide_and_sign(self, actor: User, decision: Decision, password: str) -> SignedVerdict:
         """Check the rules, render and sign the report, then record verdict and ledger entry together.
 

@@ -33,12 +33,24 @@ def expected_errors() -> tuple[type[BaseException], ...]:
 
     from ..services.cases import CaseError
     from ..services.claims import CaseClaimed
+    from ..services.db_faults import DatabaseUnavailable
     from ..services.inspection import InspectionError
     from ..services.users import UserError
     from .image_loading import UnreadableImage
 
     return (CaseError, CaseClaimed, InspectionError, UserError, PermissionDenied, AuthenticationFailed, RuleViolation,
-            RegistryError, ModelError, PackError, StoreError, WrongPassword, UnreadableImage, OSError)
+            RegistryError, ModelError, PackError, StoreError, WrongPassword, UnreadableImage, DatabaseUnavailable,
+            OSError)
+
+
+def is_recording_fault(exc: BaseException) -> bool:
+    """The bench could not record (database unreachable, image store full), not a fault of what was recorded:
+    the same step can simply be tried again."""
+    from reference_library.store import StoreFull
+
+    from ..services.db_faults import DatabaseUnavailable
+
+    return isinstance(exc, (DatabaseUnavailable, StoreFull))
 
 
 def describe_error(exc: BaseException) -> str:

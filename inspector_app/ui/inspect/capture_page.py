@@ -4,7 +4,8 @@ Every shot goes through the quality gate the moment it is taken (on a worker)
 and its judgement is drawn on the photo: a green mark when usable, the retake
 reason as a banner when not. Shots are handled one after the other, each for
 the zone selected when its turn comes, so a burst from a tethered camera fills
-the shot list in order.
+the shot list in order. A shot that could not be recorded because the database
+or the image store failed is held, with its zone, and Retry records it again.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from reference_library.catalog import ZoneSummary
 from ...services.cases import CaseView, TakenPhoto
 from ..bench_context import BenchContext
 from ..image_loading import PREVIEW_SIDE, THUMB_SIDE, read_scaled
-from ..messages import describe_error
+from ..messages import describe_error, is_recording_fault
 from ..status_style import status_colour
 from ..thumbnails import ThumbnailLoader
 from ..workers import JobRunner
@@ -44,6 +45,8 @@ IMAGE_FILTER = "Images ({})".format(" ".join(f"*{s}" for s in sorted(IMAGE_SUFFI
 
 #: A shot as it arrives: a file (import, drop, hot folder) or a camera frame.
 ShotSource = Path | QImage
+#: A shot waiting its turn, with the zone it belongs to when that is already fixed (a retried shot).
+Queued = tuple[ShotSource, str | None]
 
 
 def framing_advice(kind: str, scale_card_mm: float) -> str:
@@ -136,7 +139,8 @@ class CapturePage(QWidget):
         self._case: str | None = None
         self._shots = JobRunner(self)     # gate-and-keep, one at a time
         self._decodes = JobRunner(self)   # previews and examples
-        self._queue: deque[ShotSource] = deque()
+        self._queue: deque[Queued] = deque()
+        self._unsaved: list[tuple[ShotSource, str]] = []   # shots the database or the store failed to record
         self._preview_generation = 0
         self._examples: dict[str, QPixmap] = {}
         self._keep_preview = False
@@ -173,6 +177,11 @@ class CapturePage(QWidget):
         self.message.setObjectName("captureMessage")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {status_colour('fail').name()};")
+        self.retry_button = QPushButton("Retry  (Ctrl+R)")
+        self.retry_button.setObjectName("retryShotButton")
+        self.retry_button.setToolTip("Record again the shots the database or the image store could not keep")
+        self.retry_button.clicked.connect(self.retry_unsaved)
+        self.retry_button.hide()
 
         self.example = QLabel("No reference photo for this zone.")
         self.example.setObjectName("referenceExample")
@@ -249,6 +258,7 @@ class CapturePage(QWidget):
         middle.addWidget(self.preview, 1)
         middle.addWidget(self.preview_caption)
         middle.addWidget(self.message)
+        middle.addWidget(self.retry_button)
 
         example_box = QGroupBox("Reference example")
         QVBoxLayout(example_box).addWidget(self.example)
@@ -290,6 +300,7 @@ class CapturePage(QWidget):
             ("Space", "capture from the camera", self.capture_frame),
             ("Ctrl+O", "import a photo file for the zone", self.choose_files),
             ("R", "retake the zone just shot", self.retake),
+            ("Ctrl+R", "record again the shots that could not be kept", self.retry_unsaved),
             ("Ctrl+Return", "analyse the case", self.request_analysis),
             ("Ctrl+Shift+C", "start or stop the camera", self.toggle_camera),
             ("Ctrl+Shift+V", "use a video file as camera", self.choose_video_file),
@@ -322,6 +333,7 @@ class CapturePage(QWidget):
         """Show the case's shot list: ``zones`` in shot order, with the photos it holds already."""
         self._case = view.case_number
         self._queue.clear()
+        self._set_unsaved([])
         self.message.clear()
         judged = {z["zone"]: z for z in view.zones}
         shots = [_saved_shot(zone, view.photos.get(zone.id), judged.get(zone.id)) for zone in zones]
@@ -334,6 +346,7 @@ class CapturePage(QWidget):
     def clear_case(self) -> None:
         self._case = None
         self._queue.clear()
+        self._set_unsaved([])
         self.shot_list.set_shots([])
         self.preview.show_placeholder("No case open.")
         self._update_analyse()
@@ -433,8 +446,27 @@ class CapturePage(QWidget):
         if self._case is None:
             self.status.emit("Open a case before taking photos.")
             return
-        self._queue.append(source)
+        self._queue.append((source, None))
         self._next_shot()
+
+    @property
+    def unsaved(self) -> int:
+        """How many shots wait for Retry."""
+        return len(self._unsaved)
+
+    def retry_unsaved(self) -> None:
+        """Record again, each for its own zone, the shots a database or store fault kept from being recorded."""
+        if not self._unsaved or self._case is None:
+            return
+        self._queue.extend(self._unsaved)
+        self._set_unsaved([])
+        self._next_shot()
+
+    def _set_unsaved(self, shots: list[tuple[ShotSource, str]]) -> None:
+        self._unsaved = shots
+        self.retry_button.setVisible(bool(shots))
+        if shots:
+            self.retry_button.setText(f"Retry {len(shots)} shot{'s' if len(shots) > 1 else ''}  (Ctrl+R)")
 
     def _next_shot(self) -> None:
         if self._shots.busy or not self._queue or self._case is None:
@@ -443,11 +475,11 @@ class CapturePage(QWidget):
         if shot is None:
             self._queue.clear()
             return
-        source = self._queue.popleft()
-        case, zone = self._case, shot.zone.id
+        source, pinned = self._queue.popleft()
+        case, zone = self._case, pinned or shot.zone.id
         cases, user = self._context.cases, self._context.user
         self.message.clear()
-        self.status.emit(f"Checking the shot of {shot.zone.title}…")
+        self.status.emit(f"Checking the shot of {self.shot_list.shot(zone).zone.title}…")
 
         def work(_progress: object) -> tuple[TakenPhoto, QImage]:
             data = source.read_bytes() if isinstance(source, Path) else encode_jpeg(source)
@@ -455,7 +487,7 @@ class CapturePage(QWidget):
             return taken, read_scaled(data, PREVIEW_SIDE)
 
         self._shots.start(work, on_finished=lambda result: self._on_taken(case, *result),
-                          on_failed=lambda exc: self._on_shot_failed(source, exc))
+                          on_failed=lambda exc: self._on_shot_failed(case, source, zone, exc))
 
     def _on_taken(self, case: str, taken: TakenPhoto, image: QImage) -> None:
         if case != self._case:   # kept in its case, but another case is on screen now
@@ -481,9 +513,12 @@ class CapturePage(QWidget):
         self.shotTaken.emit(taken)
         self._next_shot()
 
-    def _on_shot_failed(self, source: ShotSource, exc: BaseException) -> None:
+    def _on_shot_failed(self, case: str, source: ShotSource, zone: str, exc: BaseException) -> None:
         what = source.name if isinstance(source, Path) else "the camera frame"
         text = f"{what} was not kept: {describe_error(exc)}"
+        if case == self._case and is_recording_fault(exc):   # the shot is fine: hold it for Retry
+            self._set_unsaved([*self._unsaved, (source, zone)])
+            text = f"{what} was not recorded: {describe_error(exc)} (Retry: Ctrl+R)"
         self.message.setText(text)
         self.status.emit(text)
         self._next_shot()
