@@ -11,11 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reference_library.store import ContentStore
 
 from .database import open_database
+from .services.db_faults import is_disconnect, unavailable
 from .services.models import ModelService
 from .settings import Settings
 
@@ -45,7 +48,12 @@ class Workstation:
     def open(cls, settings: Settings | None = None) -> Workstation:
         settings = settings or Settings.from_environment()
         settings.home.mkdir(parents=True, exist_ok=True)
-        engine, factory = open_database(settings.database_url)
+        try:
+            engine, factory = open_database(settings.database_url)
+        except DBAPIError as exc:   # the shared database is down or unreachable: one line, not a traceback
+            if not is_disconnect(exc):
+                raise
+            raise unavailable(make_url(settings.database_url), exc) from exc
         store = ContentStore(settings.store_dir)
         ModelService(factory, store).register_bundled(MODELS_DIR)
         return cls(settings, engine, factory, store)

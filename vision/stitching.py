@@ -59,7 +59,6 @@ from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
-from scipy.signal import find_peaks
 
 from .findings import Evidence, Finding, Status, ZoneAnalysis
 from .quality import glare_finding, resolution_finding
@@ -427,6 +426,8 @@ def _stitch_axes(response: np.ndarray, centres: np.ndarray, period: float) -> tu
 
 
 def _profile_peaks(sm: np.ndarray, distance: float) -> np.ndarray:
+    from scipy.signal import find_peaks   # 2 s to import: paid by the first seam, not by every start of the CLI
+
     peaks, props = find_peaks(sm, distance=distance, height=0.0)
     if len(peaks) == 0:
         return peaks

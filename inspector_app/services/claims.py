@@ -24,6 +24,8 @@ from reports.cases import CaseRow
 from reports.ledger import Kind, append, aware
 from reports.users import Action, User, require
 
+from .db_faults import retry_on_disconnect
+
 
 class CaseClaimed(ValueError):
     """The case is being worked at another bench (or by another user); one line naming who and where."""
@@ -76,6 +78,7 @@ class ClaimService:
         self._session_factory = session_factory
         self._bench = bench
 
+    @retry_on_disconnect
     def leave(self, actor: User, case_number: str) -> bool:
         """Give back the claim ``actor`` holds at this bench (leaving the case, signing out); True if one was held."""
         with self._session_factory.begin() as session:
@@ -87,6 +90,7 @@ class ClaimService:
                 .execution_options(synchronize_session=False))
             return released.rowcount == 1
 
+    @retry_on_disconnect
     def claims(self, actor: User) -> tuple[Claim, ...]:
         """Open cases that a bench holds, the longest held first (a stale claim shows at the top)."""
         require(actor, Action.RELEASE_CLAIM)
@@ -98,6 +102,7 @@ class ClaimService:
                 .order_by(CaseRow.claimed_at, CaseRow.case_number))
             return tuple(Claim(n, b, m, u, bench or "", aware(at)) for n, b, m, u, bench, at in rows)
 
+    @retry_on_disconnect
     def release(self, actor: User, case_number: str, reason: str) -> Claim:
         """Free the claim on an open case so another bench can take it over; recorded in the ledger."""
         require(actor, Action.RELEASE_CLAIM)

@@ -147,3 +147,13 @@ def test_the_command_line_says_it_in_one_line(bench: Bench, pg_url: str, tmp_pat
     assert code == 2, err
     assert err.startswith("inspector-app: the database at 127.0.0.1:") and len(err.splitlines()) == 1, err
     assert err.endswith("nothing was lost; try again") and not (tmp_path / "out.pdf").exists()
+
+
+def test_a_bench_started_while_the_database_is_down_says_so_in_one_line(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INSPECTOR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("INSPECTOR_DB_URL", "postgresql+psycopg://postgres@127.0.0.1:1/inspector")   # nothing listens
+    assert main(["library", "list"]) == 2
+    assert capsys.readouterr().err.strip() == ("inspector-app: the database at 127.0.0.1:1 cannot be reached "
+                                               "(connection refused): nothing was lost; try again")
