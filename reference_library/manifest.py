@@ -7,6 +7,7 @@ problem is collected with its place, none stops the parse early.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from .problems import Problem, Severity
 
 FORMAT = 1
 ZONE_KINDS = ("logo", "stitching", "hardware", "code", "texture")
-SLUG_RE = re.compile(r"^[a-z0-9-]{1,64}$")
+SLUG_RE = re.compile(r"[a-z0-9-]{1,64}")   # use fullmatch: "$" also matches before a final newline
 
 #: Tolerance names understood per zone kind (DESIGN.md, pack format v1).
 TOLERANCE_NAMES: dict[str, frozenset[str]] = {
@@ -108,6 +109,8 @@ def parse_manifest(text: str, where: str = "pack.toml") -> tuple[Manifest | None
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return None, [Problem(where, f"not valid TOML: {exc}")]
+    except RecursionError:  # tomllib recurses once per level of nested arrays and inline tables
+        return None, [Problem(where, "not valid TOML: arrays or tables nested too deeply")]
     return _Parser(where).parse(data)
 
 
@@ -140,7 +143,7 @@ class _Parser:
 
     def _slug(self, table: dict[str, Any], key: str, place: str) -> str | None:
         value = self._get(table, key, place, str)
-        if value is not None and not SLUG_RE.match(value):
+        if value is not None and not SLUG_RE.fullmatch(value):
             self.error(f"{place}.{key}", f"'{value}' is not a slug (lower-case letters, digits and '-', "
                                          "at most 64 characters)")
             return None
@@ -283,12 +286,12 @@ class _Parser:
                 values[name] = self._range(table[name], f"{place}.{name}", positive=name == "pitch_mm")
                 ok &= values[name] is not None
         if "max_delta_e" in table and "max_delta_e" in understood:
-            v = table["max_delta_e"]
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0:
-                self.error(f"{place}.max_delta_e", f"expected a positive number, got {v!r}")
+            v = _finite(table["max_delta_e"])
+            if v is None or v <= 0:
+                self.error(f"{place}.max_delta_e", f"expected a positive number, got {table['max_delta_e']!r}")
                 ok = False
             else:
-                values["max_delta_e"] = float(v)
+                values["max_delta_e"] = v
         if "pattern" in table and "pattern" in understood:
             values["pattern"] = self._regex(table["pattern"], f"{place}.pattern")
             ok &= values["pattern"] is not None
@@ -315,11 +318,10 @@ class _Parser:
         return value
 
     def _range(self, value: Any, place: str, *, positive: bool) -> tuple[float, float] | None:
-        if (not isinstance(value, list) or len(value) != 2
-                or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in value)):
-            self.error(place, f"expected [low, high], two numbers, got {value!r}")
+        lo, hi = (_finite(v) for v in value) if isinstance(value, list) and len(value) == 2 else (None, None)
+        if lo is None or hi is None:
+            self.error(place, f"expected [low, high], two finite numbers, got {value!r}")
             return None
-        lo, hi = float(value[0]), float(value[1])
         if lo > hi:
             self.error(place, f"range is reversed: low {lo:g} is above high {hi:g}")
             return None
@@ -349,6 +351,17 @@ class _Parser:
                 seen.add(cid)
                 checks.append(CheckSpec(cid, text, critical, zone))
         return checks
+
+
+def _finite(value: Any) -> float | None:
+    """A TOML number as a float; None for anything else, nan, inf and integers beyond a float's range."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _type_name(typ: type) -> str:

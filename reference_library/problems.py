@@ -27,6 +27,11 @@ class Problem:
     message: str
     severity: Severity = Severity.ERROR
 
+    def __post_init__(self) -> None:
+        # names and values come from a hostile pack: one problem must print as one line, nothing hidden in it
+        object.__setattr__(self, "where", printable(self.where))
+        object.__setattr__(self, "message", printable(self.message))
+
     def __str__(self) -> str:
         prefix = "" if self.severity is Severity.ERROR else "warning: "
         return f"{self.where}: {prefix}{self.message}"
@@ -49,3 +54,8 @@ class PackError(Exception):
 
 def errors_in(problems: list[Problem] | tuple[Problem, ...]) -> list[Problem]:
     return [p for p in problems if p.severity is Severity.ERROR]
+
+
+def printable(text: str) -> str:
+    """Control and invisible characters escaped: a hostile name can neither add lines to a message nor hide in it."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)

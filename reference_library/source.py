@@ -9,10 +9,12 @@ pack is never held in memory at once.
 
 from __future__ import annotations
 
+import lzma
 import os
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
@@ -188,7 +190,10 @@ class _ZipSource(PackSource):
         label = path.name
         try:
             zf = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError) as exc:
+        except UnicodeDecodeError:
+            raise PackError([Problem(label, "damaged zip archive (a member name marked UTF-8 is not UTF-8)")],
+                            "cannot open pack") from None
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             raise PackError([Problem(label, f"damaged zip archive ({exc})")], "cannot open pack") from None
         try:
             members = cls._check_members(zf, label, limits)
@@ -241,8 +246,10 @@ class _ZipSource(PackSource):
             with self._zf.open(info) as fh:
                 # Bounded whatever the header claims: a lying size cannot balloon.
                 data = fh.read(min(info.file_size, self._limits.max_file_bytes) + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, lzma.LZMAError) as exc:
             raise PackError([Problem(where, f"damaged member ({exc})")]) from None
+        except NotImplementedError:  # zipfile's word for a compression method it cannot read
+            raise PackError([Problem(where, f"unsupported compression method {info.compress_type}")]) from None
         if len(data) != info.file_size:
             raise PackError([Problem(where, "member size does not match the archive's header")])
         return data

@@ -48,6 +48,8 @@ def parse_answers(data: bytes, name: str = "answers file") -> Answers:
         raise AnswersError(f"{name} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise AnswersError(f"{name} is not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays and inline tables
+        raise AnswersError(f"{name} is not valid TOML: arrays or tables nested too deeply") from None
     verdict = doc.pop("verdict", None)
     checks = {check_id: _answer(name, check_id, value) for check_id, value in doc.items()}
     if verdict is None:
@@ -56,9 +58,9 @@ def parse_answers(data: bytes, name: str = "answers file") -> Answers:
         raise AnswersError(f"{name}: 'verdict' must be a table")
     unknown = sorted(set(verdict) - _VERDICT_KEYS)
     if unknown:
-        raise AnswersError(f"{name}: [verdict] has no key '{unknown[0]}' (keys: {', '.join(sorted(_VERDICT_KEYS))})")
+        raise AnswersError(f"{name}: [verdict] has no key {unknown[0]!r} (keys: {', '.join(sorted(_VERDICT_KEYS))})")
     decision = verdict.get("decision")
-    if decision is not None and decision not in {v.value for v in Verdict}:
+    if decision is not None and (not isinstance(decision, str) or decision not in {v.value for v in Verdict}):
         raise AnswersError(f"{name}: [verdict] decision must be PASS, FAIL or INCONCLUSIVE, not {decision!r}")
     override = verdict.get("override_reason")
     if override is not None and not isinstance(override, str):
@@ -75,10 +77,10 @@ def _answer(name: str, check_id: str, value: object) -> tuple[str, str]:
     elif isinstance(value, dict) and set(value) <= {"answer", "note"} and "answer" in value:
         answer, note = value["answer"], value.get("note", "")
     else:
-        raise AnswersError(f"{name}: check '{check_id}' must be \"pass\", \"fail\", \"na\" "
+        raise AnswersError(f"{name}: check {check_id!r} must be \"pass\", \"fail\", \"na\" "
                            "or { answer = ..., note = ... }")
     if answer not in ANSWERS or not isinstance(note, str):
-        raise AnswersError(f"{name}: check '{check_id}': the answer must be one of {', '.join(ANSWERS)} "
+        raise AnswersError(f"{name}: check {check_id!r}: the answer must be one of {', '.join(ANSWERS)} "
                            "and the note text")
     return answer, note
 

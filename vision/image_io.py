@@ -98,15 +98,19 @@ def decode_image(
     """
     if reduce not in _REDUCED_FLAGS:
         raise ValueError(f"reduce must be one of 1, 2, 4, 8, not {reduce!r}")
-    probe_image(data, max_pixels=max_pixels)
-    return _decode_probed(data, reduce)
+    return _decode_probed(data, probe_image(data, max_pixels=max_pixels), reduce)
 
 
-def _decode_probed(data: bytes, reduce: int) -> np.ndarray:
+def _decode_probed(data: bytes, info: ImageInfo, reduce: int) -> np.ndarray:
     """:func:`decode_image` for bytes whose header :func:`probe_image` has already accepted."""
+    while reduce > 1 and min(info.width, info.height) < reduce:
+        reduce //= 2   # OpenCV fails to reduce an image to less than one pixel
     buffer = np.frombuffer(data, dtype=np.uint8)
-    # IMREAD_COLOR already converts grey, alpha, 16-bit and CMYK to 8-bit BGR.
-    bgr = cv2.imdecode(buffer, _REDUCED_FLAGS[reduce])
+    try:
+        # IMREAD_COLOR already converts grey, alpha, 16-bit and CMYK to 8-bit BGR.
+        bgr = cv2.imdecode(buffer, _REDUCED_FLAGS[reduce])
+    except cv2.error:   # a decoder that asserts on damaged data rather than returning None
+        bgr = None
     if bgr is None:
         raise ImageError("image data is corrupt or truncated")
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
@@ -122,4 +126,4 @@ def decode_for_analysis(data: bytes, *, min_long_side: int = 1600,
     reduce = 1
     while reduce < 8 and max(info.width, info.height) // (reduce * 2) >= 0.9 * min_long_side:
         reduce *= 2
-    return _decode_probed(data, reduce)
+    return _decode_probed(data, info, reduce)

@@ -34,6 +34,10 @@ def parse_payload(text: str) -> Payload:
     """Split ``SERIAL.SIGNATURE``; malformed payloads are values that say why."""
     if len(text) > MAX_PAYLOAD:
         return Payload(text[:40], None, f"payload is {len(text)} characters long, not a serial tag")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: nothing a brand signed, and nothing a database can store
+        return Payload(text[:40].encode("utf-8", "backslashreplace").decode("utf-8"), None, "payload is not UTF-8 text")
     serial, sep, sig_text = text.rpartition(".")
     if not sep:
         return Payload(text, None, "payload carries no signature")

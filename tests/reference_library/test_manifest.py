@@ -107,3 +107,47 @@ def test_missing_pack_table() -> None:
     manifest, problems = parse_manifest('[[model]]\nid = "x"\nname = "X"\n')
     assert manifest is None
     assert any("missing the [pack] table" in str(p) for p in problems)
+
+
+# Regressions found by tests/fuzz/test_fuzz_manifest.py.
+
+@pytest.mark.parametrize("old,new,where", [
+    ('pitch_mm = [3.6, 4.4]', f'pitch_mm = [3.6, {10**400}]', "tolerances.pitch_mm"),   # was OverflowError
+    ('pitch_mm = [3.6, 4.4]', 'pitch_mm = [nan, nan]', "tolerances.pitch_mm"),          # was accepted
+    ('angle_deg = [20.0, 30.0]', 'angle_deg = [-inf, inf]', "tolerances.angle_deg"),    # was accepted
+])
+def test_bounds_must_be_finite_numbers(old: str, new: str, where: str) -> None:
+    found = errors(VALID.replace(old, new, 1))
+    assert any(where in e and "two finite numbers" in e for e in found), found
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", str(10**400)])
+def test_max_delta_e_must_be_finite(value: str) -> None:
+    text = VALID.replace('kind = "logo"', 'kind = "hardware"', 1).replace(
+        'critical = true\nreferences = ["refs/front-logo/*.jpg"]',
+        f'critical = true\nreferences = ["refs/front-logo/*.jpg"]\ntolerances = {{ max_delta_e = {value} }}', 1)
+    assert any("max_delta_e: expected a positive number" in e for e in errors(text))
+
+
+def test_slug_with_a_final_newline_is_not_a_slug() -> None:
+    # re.match(r"^...$") accepted "test-maison\n": "$" also matches before a final newline.
+    manifest, problems = parse_manifest(VALID.replace('brand = "test-maison"', 'brand = "test-maison\\n"'))
+    assert manifest is None
+    assert [str(p) for p in problems] == [
+        "pack.toml: [pack].brand: 'test-maison\\n' is not a slug (lower-case letters, digits and '-', "
+        "at most 64 characters)"]
+
+
+def test_nesting_deeper_than_the_toml_reader_is_a_problem_not_a_crash() -> None:
+    manifest, problems = parse_manifest("a = " + "[" * 5000 + "]" * 5000)    # was RecursionError
+    assert manifest is None
+    assert [str(p) for p in problems] == ["pack.toml: not valid TOML: arrays or tables nested too deeply"]
+
+
+def test_problems_stay_on_one_line_whatever_the_values_hold() -> None:
+    text = '"x\\ny" = 1\n' + VALID.replace('kind = "logo"', 'kind = "logo\\nimported OK\\u202e"', 1)
+    found = [str(p) for p in parse_manifest(text)[1]]
+    assert "pack.toml: zone[0] \"front-logo\".kind: unknown kind 'logo\\nimported OK\\u202e'; expected one of " \
+           "logo, stitching, hardware, code, texture" in found
+    assert "pack.toml: (top level).x\\ny: warning: unknown field, ignored" in found
+    assert not any("\n" in p for p in found)

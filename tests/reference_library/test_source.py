@@ -143,3 +143,52 @@ def test_glob_literal_path_matches_only_itself(parts: list[str]) -> None:
     assert match_glob(name, name)
     assert not match_glob(name, name + "/x")
     assert match_glob("**/" + parts[-1], name)
+
+
+# Regressions found by tests/fuzz/test_fuzz_pack_zip.py.
+
+def _zip_with_member(tmp_path: Path, data: bytes, compression: int) -> tuple[Path, bytearray]:
+    archive = tmp_path / "p.zip"
+    with zipfile.ZipFile(archive, "w", compression=compression) as zf:
+        zf.writestr("pack.toml", data)
+    return archive, bytearray(archive.read_bytes())
+
+
+def test_unknown_compression_method_is_a_pack_error(tmp_path: Path) -> None:
+    archive, raw = _zip_with_member(tmp_path, b"[pack]\n", zipfile.ZIP_STORED)
+    for header, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):   # method 99 in both headers
+        at = raw.find(header) + offset
+        raw[at:at + 2] = (99).to_bytes(2, "little")
+    archive.write_bytes(bytes(raw))
+    with open_pack_source(archive) as src:   # was NotImplementedError
+        with pytest.raises(PackError, match="unsupported compression method 99"):
+            src.read("pack.toml")
+
+
+def test_corrupt_deflate_stream_is_a_pack_error(tmp_path: Path) -> None:
+    archive, raw = _zip_with_member(tmp_path, bytes(range(256)) * 64, zipfile.ZIP_DEFLATED)
+    start = raw.find(b"PK\x03\x04") + 30 + len("pack.toml")
+    raw[start] = 0xFF   # an invalid deflate block type
+    archive.write_bytes(bytes(raw))
+    with open_pack_source(archive) as src:   # was zlib.error
+        with pytest.raises(PackError, match="damaged member"):
+            src.read("pack.toml")
+
+
+def test_member_name_with_a_newline_stays_on_one_line(make_pack: PackFactory, tmp_path: Path) -> None:
+    archive = zip_dir(make_pack(), tmp_path / "p.zip", extra={"../x\nimported OK": b"x"})
+    msg = refused(archive)
+    assert "p.zip: ../x\\nimported OK: unsafe member: path escapes the pack root (..)" in msg.splitlines()[1]
+    assert len(msg.splitlines()) == 2
+
+
+def test_member_name_flagged_utf8_that_is_not_is_a_pack_error(tmp_path: Path) -> None:
+    archive, raw = _zip_with_member(tmp_path, b"[pack]\n", zipfile.ZIP_STORED)
+    for header, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):   # name bytes 0xff.., UTF-8 flag set
+        at = raw.find(header)
+        raw[at + flags + 1] |= 0x08
+        name_at = at + (30 if header == b"PK\x03\x04" else 46)
+        raw[name_at:name_at + 2] = b"\xff\xfe"
+    archive.write_bytes(bytes(raw))
+    msg = refused(archive)   # was UnicodeDecodeError
+    assert "damaged zip archive (a member name marked UTF-8 is not UTF-8)" in msg

@@ -7,7 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reports.answers_file import MAX_BYTES, AnswersError, parse_answers
+from reports.checklist import REASON_KINDS
 from reports.verdict import Verdict
+from tests.fuzz.toml_values import toml_keys, toml_values
 
 
 def test_answers_notes_and_verdict() -> None:
@@ -44,10 +46,38 @@ def test_bad_files_say_why(text: bytes, message: str) -> None:
         parse_answers(text, "answers.toml")
 
 
+@st.composite
+def answers_documents(draw: st.DrawFn) -> bytes:
+    """Well-formed TOML shaped like an answers file, with values of any type, size and depth."""
+    answer = st.sampled_from(['"pass"', '"fail"', '"na"']) | toml_values()
+    lines = [f"{draw(toml_keys())} = {draw(answer)}" for _ in range(draw(st.integers(0, 3)))]
+    if draw(st.booleans()):
+        lines.append("[verdict]")
+        keys = st.sampled_from(["decision", "override_reason", *REASON_KINDS]) | toml_keys()
+        value = st.sampled_from(['"PASS"', '"FAIL"', '"INCONCLUSIVE"', '["scuffed"]']) | toml_values()
+        lines += [f"{k} = {draw(value)}" for k in draw(st.lists(keys, max_size=4, unique=True))]
+    return "\n".join(lines).encode()
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.binary(max_size=400) | st.text(max_size=400).map(str.encode))
+@given(st.binary(max_size=400) | st.text(max_size=400).map(str.encode) | answers_documents())
 def test_any_input_parses_or_gives_one_clear_error(data: bytes) -> None:
     try:
         parse_answers(data)
     except AnswersError as exc:
-        assert str(exc).startswith("answers file")   # named, and nothing but AnswersError escapes
+        # Named, on one line, and nothing but AnswersError escapes.
+        assert str(exc).startswith("answers file") and "\n" not in str(exc)
+
+
+# Regressions found by tests/fuzz/test_fuzz_answers_file.py.
+
+@pytest.mark.parametrize("text, message", [
+    (b'[verdict]\ndecision = ["PASS"]', "decision must be PASS, FAIL or INCONCLUSIVE, not ['PASS']"),  # TypeError
+    (b'[verdict]\ndecision = { a = 1 }', "decision must be PASS, FAIL or INCONCLUSIVE, not {'a': 1}"),
+    (b"a = " + b"[" * 5000 + b"]" * 5000, "not valid TOML: arrays or tables nested too deeply"),  # RecursionError
+    (b'"lining\\nPASS" = "maybe"', "check 'lining\\nPASS': the answer must be"),                   # two lines
+])
+def test_fuzz_findings_are_clear_errors(text: bytes, message: str) -> None:
+    with pytest.raises(AnswersError) as info:
+        parse_answers(text, "answers.toml")
+    assert message in str(info.value) and "\n" not in str(info.value)

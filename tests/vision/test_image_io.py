@@ -116,3 +116,13 @@ def test_pixel_limit_is_a_parameter() -> None:
 def test_bad_reduce_factor() -> None:
     with pytest.raises(ValueError, match="reduce"):
         decode_image((SAMPLES / "WindowsLogo.jpg").read_bytes(), reduce=3)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "BMP"])
+def test_image_smaller_than_the_reduction_decodes_whole(fmt: str) -> None:
+    # Found by tests/fuzz/test_fuzz_image_io.py: a 1x1 image with reduce=2 raised cv2.error, and pack
+    # validation decodes every reference with reduce=8, so a tiny reference broke the import.
+    data = _encode(Image.new("RGB", (1, 5), (200, 10, 10)), fmt)
+    for reduce in (2, 4, 8):
+        img = decode_image(data, reduce=reduce)
+        assert img.shape[:2] == (5, 1) and img.dtype == np.uint8

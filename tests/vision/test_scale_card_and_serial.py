@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vision.scale_card import ScaleCardMissing, find_scale_card
-from vision.serial_code import load_public_key, parse_payload, pattern_matches, read_qr, signature_valid
+from vision.serial_code import Payload, load_public_key, parse_payload, pattern_matches, read_qr, signature_valid
 
 PX_PER_MM = 10.0
 
@@ -115,6 +115,13 @@ def test_forged_and_altered_serials_fail(brand_key: Ed25519PrivateKey) -> None:
 ])
 def test_malformed_payloads(text: str, problem: str) -> None:
     assert problem in (parse_payload(text).problem or "")
+
+
+def test_payload_with_lone_surrogates_is_malformed_not_a_crash(brand_key: Ed25519PrivateKey) -> None:
+    # Found by tests/fuzz/test_fuzz_serial_payload.py: signature_valid raised UnicodeEncodeError.
+    payload = parse_payload("MA-\udc80123." + "A" * 86)
+    assert payload == Payload("MA-\\udc80123." + "A" * 32, None, "payload is not UTF-8 text")
+    assert not signature_valid(payload, brand_key.public_key())
 
 
 @given(st.text(max_size=700))
