@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .cases import CaseRow, VerdictRow
-from .ledger import LedgerEntry, entry_hash
+from .ledger import Kind, LedgerEntry, entry_hash
 
 _BATCH = 2000
 #: Verdict columns the ledger entry repeats, by payload key.
@@ -65,4 +65,17 @@ def verdict_row_mismatch(session: Session) -> tuple[int, str] | None:
                 rows.close()
                 return seq, (f"the verdict row of case '{case_number}' was changed: its {key.replace('_', ' ')} "
                              f"is not what ledger entry {seq} recorded")
-    return None
+    return _recorded_verdict_missing(session)
+
+
+def _recorded_verdict_missing(session: Session) -> tuple[int, str] | None:
+    """The first verdict the ledger recorded whose row is gone (deleted by hand), as (entry number, why)."""
+    missing = session.execute(
+        select(LedgerEntry.seq, LedgerEntry.subject)
+        .where(LedgerEntry.kind == Kind.VERDICT.value,
+               ~select(VerdictRow.id).where(VerdictRow.ledger_seq == LedgerEntry.seq).exists())
+        .order_by(LedgerEntry.seq).limit(1)).first()
+    if missing is None:
+        return None
+    return missing.seq, (f"ledger entry {missing.seq} records the verdict of case '{missing.subject}', "
+                         "whose verdict row was removed")

@@ -99,7 +99,19 @@ def test_signed_report_verifies_and_tampering_is_caught(env: Path, tmp_path: Pat
     assert "verdict row of case 'CASE-1' was changed: its decision" in capsys.readouterr().err
     db.execute("update verdicts set decision = 'FAIL' where ledger_seq = ?", (seq,))
     db.commit()
+    assert main(["audit", "verify"]) == 0
+    capsys.readouterr()
+    # the verdict row is deleted by hand (the ORM refuses to): its ledger entry names the case that lost it
+    db.execute("create temp table kept as select * from verdicts where ledger_seq = ?", (seq,))
+    db.execute("delete from verdicts where ledger_seq = ?", (seq,))
+    db.commit()
+    assert main(["audit", "verify"]) == 1
+    assert (f"ledger entry {seq} records the verdict of case 'CASE-1', whose verdict row was removed"
+            in capsys.readouterr().err)
+    db.execute("insert into verdicts select * from kept")   # put back for the module's later tests
+    db.commit()
     db.close()
+    assert main(["audit", "verify"]) == 0
 
 
 def test_incomplete_checklist_exits_2_listing_and_keeps_the_case_open(
