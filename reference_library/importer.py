@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .db import Brand, Check, CurrentPack, ItemModel, Pack, PackFileRow, Zone, ZoneImage
 from .problems import PackError, Problem
+from .signatures import default_vocabulary, logo_reference_shas, method_name, save_signatures, sign_blobs, unsigned
 from .source import PackSource, SourceLimits, open_pack_source
 from .store import ContentStore
 from .validation import Progress, ValidatedPack, validate_pack
@@ -77,8 +78,14 @@ def import_pack(path: str | os.PathLike[str], *, session_factory: sessionmaker[S
             revision = _next_revision(session, pack, force)
         created = _store_files(source, pack, store, progress)
     try:
+        # Logo signatures for brand suggestion: computed before the transaction, written inside it.
+        method = method_name(default_vocabulary())
+        with session_factory() as session:
+            to_sign = unsigned(session, logo_reference_shas(pack), method)
+        signatures = sign_blobs(store, to_sign, default_vocabulary())
         with session_factory.begin() as session:
             previous, became_current = _record(session, pack, revision, imported_by)
+            save_signatures(session, signatures, method)
             if record is not None:
                 record(session, Recorded(pack.brand, pack.version, revision, pack.digest, became_current))
     except IntegrityError:
