@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, event, select
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, event, select, text
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
 from reference_library.db import Base
@@ -115,8 +115,17 @@ class VerdictRow(Base):
         Index("ix_verdicts_brand_model_decided_at", "brand", "model", "decided_at"),
         Index("ix_verdicts_suggested_decided_at", "suggested", "decided_at"),
         Index("ix_verdicts_intake_at", "intake_at"),
-        Index("ix_verdicts_tag_number_decided_at", "tag_number", "decided_at"),
+        # with the id too: the tag's many NULLs (every FAIL) otherwise make a sort of 300,000 rows per page
+        Index("ix_verdicts_tag_number_decided_at_id", "tag_number", "decided_at", "id"),
         Index("ix_verdicts_reason_kinds_decided_at", "reason_kinds", "decided_at"),
+        # statistics over a period read this index alone (an index-only scan), never the wide rows
+        Index("ix_verdicts_statistics", "decided_at", "intake_at", "brand", "decision", "suggested", "id"),
+        # sorting by "overridden", on PostgreSQL (written as PostgreSQL spells it back, for the schema check)
+        Index("ix_verdicts_overridden_decided_at_id", text("(decision::text <> suggested::text)"), "decided_at",
+              "id").ddl_if(dialect="postgresql"),
+        # the escalation queue: the INCONCLUSIVE verdicts, oldest first
+        Index("ix_verdicts_inconclusive", "decided_at", "id", postgresql_where=text("decision = 'INCONCLUSIVE'"),
+              sqlite_where=text("decision = 'INCONCLUSIVE'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
