@@ -7,6 +7,7 @@ stderr and nothing half-written.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -72,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", dest="pack_version", help="a version other than the current one")
     p = lib.add_parser("validate", help="check a pack without importing it")
     p.add_argument("path", type=Path)
+    p = lib.add_parser("suggest", help="rank the library's brands and models for one photo of a logo")
+    p.add_argument("photo", type=Path)
+    p.add_argument("--top", type=_positive, default=5, metavar="N", help="how many brand/model pairs (default 5)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     p = lib.add_parser("import-demo", help="import the bundled demo packs (fictional brands)")
     p.add_argument("--if-empty", action="store_true", help="only when the library holds no brand yet")
 
@@ -222,9 +227,38 @@ def _run_library(args: argparse.Namespace) -> int:
             with ws.session_factory() as session:
                 out = export_pack(session, ws.store, args.brand, args.out, args.pack_version)
             print(f"exported {args.brand} to {out}")
+        elif args.action == "suggest":
+            _print_suggestions(ws, args.photo, args.top, args.json)
     finally:
         ws.close()
     return EXIT_OK
+
+
+def _print_suggestions(ws: Workstation, photo: Path, top: int, as_json: bool) -> None:
+    from .services.suggestions import SuggestionError, SuggestionService   # the index brings SciPy: only here
+
+    try:
+        result = SuggestionService(ws.session_factory, ws.store).suggest(photo.read_bytes(), top=top)
+    except OSError as exc:
+        raise UsageError(f"cannot read {photo}: {exc.strerror}") from None
+    except SuggestionError as exc:
+        raise UsageError(f"{photo}: {exc}") from None
+    if as_json:
+        print(json.dumps({"photo": str(photo), "seconds": round(result.seconds, 3),
+                          "suggestions": [dataclasses.asdict(s) for s in result.suggestions]}, indent=2))
+        return
+    if not result.suggestions:
+        print("no logo references in the library")
+    for rank, s in enumerate(result.suggestions, start=1):
+        print(f"{rank}. {s.brand_name} ({s.brand}) / {s.model_name} ({s.model}): "
+              f"{s.inliers} matching points, score {s.score:.2f}")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _run_models(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:   # loaded on first use: the inspection services bring the who
     from ..services.cases import CaseService
     from ..services.claims import ClaimService
     from ..services.library import LibraryService
+    from ..services.suggestions import SuggestionService
     from ..services.users import UserService
     from ..services.verification import ReportVerifier
 
@@ -57,6 +58,13 @@ class BenchContext:
         from ..services.library import LibraryService
 
         return LibraryService(self.workstation.session_factory, self.workstation.store)
+
+    @cached_property
+    def suggestions(self) -> SuggestionService:
+        """One index per window: it follows every bench's imports before each suggestion."""
+        from ..services.suggestions import SuggestionService
+
+        return SuggestionService(self.workstation.session_factory, self.workstation.store)
 
     @cached_property
     def models(self) -> ModelService:

@@ -35,12 +35,13 @@ def expected_errors() -> tuple[type[BaseException], ...]:
     from ..services.claims import CaseClaimed
     from ..services.db_faults import DatabaseUnavailable
     from ..services.inspection import InspectionError
+    from ..services.suggestions import SuggestionError
     from ..services.users import UserError
     from .image_loading import UnreadableImage
 
     return (CaseError, CaseClaimed, InspectionError, UserError, PermissionDenied, AuthenticationFailed, RuleViolation,
             RegistryError, ModelError, PackError, StoreError, WrongPassword, UnreadableImage, DatabaseUnavailable,
-            OSError)
+            SuggestionError, OSError)
 
 
 def is_recording_fault(exc: BaseException) -> bool:

@@ -105,3 +105,16 @@ def test_bundled_demo_library_imports(capsys: pytest.CaptureFixture[str]) -> Non
         (model,) = brand["versions"][0]["models"]
         assert {z["kind"] for z in model["zones"]} == {"logo", "stitching", "hardware", "code", "texture"}
         assert all(z["references"] >= 1 for z in model["zones"])
+
+
+def test_suggest_names_the_brand_of_a_logo_photo(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert run(capsys, "library", "import-demo")[0] == 0
+    photo = Path(__file__).resolve().parents[2] / "resources/demo/samples/kestrel-athletics/a01/tongue-logo.jpg"
+    code, out, _ = run(capsys, "library", "suggest", str(photo), "--top", "2")
+    assert code == 0 and out.splitlines()[0].startswith("1. Kestrel Athletics (kestrel-athletics) / ")
+    code, out, _ = run(capsys, "library", "suggest", str(photo), "--json")
+    first = json.loads(out)["suggestions"][0]
+    assert code == 0 and (first["brand"], first["model"]) == ("kestrel-athletics", "stride-runner")
+    (tmp_path / "cut.jpg").write_bytes(photo.read_bytes()[:2000])
+    code, _, err = run(capsys, "library", "suggest", str(tmp_path / "cut.jpg"))
+    assert code == 2 and err.count("\n") == 1 and "cut.jpg: photo not usable: " in err

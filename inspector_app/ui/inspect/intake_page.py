@@ -4,7 +4,8 @@ Barcode scanners type into the focused field and press Enter, so the case
 number field has the focus whenever the page shows and Enter opens the case
 with the brand and model chosen (they stay chosen for the next item, as items
 of one model often come in batches). A number that is an unfinished case is
-offered for resuming instead of refused.
+offered for resuming instead of refused. An item without a readable listing
+gets its brand and model suggested from a photo of its logo.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..bench_context import BenchContext
 from ..messages import describe_error
 from ..status_style import status_colour
 from ..workers import JobRunner
+from .brand_suggestion import BrandSuggestion
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 30
 
@@ -138,6 +140,10 @@ class IntakePage(QWidget):
         self.resume_button.setObjectName("resumeButton")
         self.resume_button.clicked.connect(self._resume_selected)
 
+        self.suggestion = BrandSuggestion(context)
+        self.suggestion.suggested.connect(self.choose_item)
+        self.suggestion.status.connect(self.status)
+
         allowed = context.may(Action.INSPECT)
         self.open_button.setEnabled(allowed)
         self.resume_button.setEnabled(allowed)
@@ -164,6 +170,8 @@ class IntakePage(QWidget):
         buttons.addStretch(1)
         new_case.addLayout(buttons)
         new_case.addWidget(self.notice)
+        new_case.addSpacing(12)
+        new_case.addWidget(self.suggestion)
         new_case.addStretch(1)
         unfinished = QVBoxLayout()
         unfinished.addWidget(QLabel("Unfinished cases"))
@@ -174,8 +182,10 @@ class IntakePage(QWidget):
         layout.addLayout(unfinished, 2)
 
         self._keys = [("Enter", "open the case (or resume it when it is unfinished)"),
-                      ("Ctrl+L", "focus the case number (scan)"), ("Ctrl+U", "go to the unfinished cases")]
-        for keys, slot in (("Ctrl+L", self.focus_number), ("Ctrl+U", self.open_cases.setFocus)):
+                      ("Ctrl+L", "focus the case number (scan)"), ("Ctrl+U", "go to the unfinished cases"),
+                      ("Ctrl+G", "suggest brand and model from a photo of the logo")]
+        for keys, slot in (("Ctrl+L", self.focus_number), ("Ctrl+U", self.open_cases.setFocus),
+                           ("Ctrl+G", self.suggestion.choose_photo)):
             action = QAction(self)
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -249,6 +259,15 @@ class IntakePage(QWidget):
             for model in brand.current.models:
                 self.model.addItem(model.name, model.id)
             self.model.setCurrentIndex(0 if len(brand.current.models) == 1 else -1)
+
+    def choose_item(self, brand: str, model: str) -> None:
+        """Fill brand and model (a suggestion taken), leaving the case number to scan."""
+        index = self.brand.findData(brand)
+        if index < 0:
+            return
+        self.brand.setCurrentIndex(index)
+        self._fill_models()
+        self.model.setCurrentIndex(self.model.findData(model))
 
     # -- opening --
 

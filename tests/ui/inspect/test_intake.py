@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from inspector_app.services.cases import Intake
 from inspector_app.ui.bench_context import BenchContext
 from inspector_app.ui.inspect.intake_page import IntakePage
-from inspector_app.workstation import Workstation
+from inspector_app.workstation import RESOURCES_DIR, Workstation
 
 
 @pytest.fixture
@@ -118,3 +119,18 @@ def test_a_case_another_bench_holds_is_refused_with_its_holder(qtbot: QtBot, ine
     qtbot.waitUntil(lambda: "bench-9" in page.notice.text(), timeout=10_000)
     assert page.notice.text().startswith("Case 'T-0902' is being worked by ines at bench 'bench-9' since ")
     assert ines.cases.open_cases(ines.user) == []
+
+
+def test_a_logo_photo_suggests_brand_and_model(qtbot: QtBot, ines: BenchContext, tmp_path: Path) -> None:
+    page = shown_page(qtbot, ines)
+    photo = RESOURCES_DIR / "demo" / "samples" / "kestrel-athletics" / "a01" / "tongue-logo.jpg"
+    with qtbot.waitSignal(page.suggestion.suggested, timeout=30_000):
+        page.suggestion.suggest_from(photo)
+    assert (page.brand.currentData(), page.model.currentData()) == ("kestrel-athletics", "stride-runner")
+    assert page.suggestion.summary.text().startswith("Most like Kestrel Athletics")
+    assert page.suggestion.choices.count() >= 1
+    (tmp_path / "cut.jpg").write_bytes(photo.read_bytes()[:1500])
+    page.suggestion.suggest_from(tmp_path / "cut.jpg")
+    qtbot.waitUntil(lambda: not page.suggestion.busy, timeout=10_000)
+    assert page.suggestion.summary.text().startswith("Photo not usable: ")
+    assert page.brand.currentData() == "kestrel-athletics"   # a failed suggestion changes nothing
