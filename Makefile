@@ -32,6 +32,8 @@ bench: setup
 	$(PY) tools/bench_classifier.py
 	$(PY) tools/bench_reports.py
 	$(PY) tools/bench_audit.py
+	$(PY) tools/bench_audit.py --db-url postgresql+psycopg://postgres@127.0.0.1:5432/test --rows 1000000
+	$(PY) -m tools.bench_suggest
 	$(PY) tools/bench_audit_browser.py
 	$(PY) tools/bench_ui.py
 
