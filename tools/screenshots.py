@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, QObject, QRect, QSettings, Qt, QThread, QThreadPool
@@ -34,6 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb")   # before tests.ui.conftest picks offscreen
 
+from inspector_app.services.cases import Intake  # noqa: E402
 from inspector_app.services.demo_bench import DEMO_PASSWORD, ensure_demo_accounts  # noqa: E402
 from inspector_app.services.library import DemoSeedRequest, LibraryService  # noqa: E402
 from inspector_app.settings import Settings  # noqa: E402
@@ -44,7 +46,7 @@ from inspector_app.ui.main_window import MainWindow  # noqa: E402
 from inspector_app.ui.preferences import BenchPreferences  # noqa: E402
 from inspector_app.ui.sign_in import DEMO_HINT, SignInDialog  # noqa: E402
 from inspector_app.ui.theme import apply_theme  # noqa: E402
-from inspector_app.workstation import Workstation, demo_pack_dirs  # noqa: E402
+from inspector_app.workstation import RESOURCES_DIR, Workstation, demo_pack_dirs  # noqa: E402
 from reports.verdict import Verdict  # noqa: E402
 from tests.ui.conftest import demo_item  # noqa: E402
 from tests.ui.packs import break_pack, build_pack  # noqa: E402
@@ -141,6 +143,10 @@ def prepare_bench(home: Path) -> Workstation:
     ensure_demo_accounts(ws.users())
     for signed in SIGNED:
         sign_case(ws, signed)
+    crashed = Workstation.open(replace(ws.settings, bench="bench-03"))   # left a case claimed when it stopped
+    crashed.cases().open(ws.users().authenticate("ines", DEMO_PASSWORD),
+                         Intake("A07-2026", "maison-aurel", "city-tote"))
+    crashed.close()
     return ws
 
 
@@ -202,10 +208,8 @@ def inspector(shots: Shooter, ws: Workstation, preferences: BenchPreferences, wo
     assert isinstance(workspace, InspectionWorkspace)
     intake = workspace.intake
     wait_until(lambda: intake.brand.count() > 0 and not workspace.busy, what="the intake")
-    for combo, text in ((intake.brand, "Maison Aurel"), (intake.model, "City Tote")):
-        combo.setFocus()
-        combo.lineEdit().selectAll()
-        QTest.keyClicks(combo.lineEdit(), text)
+    intake.suggestion.suggest_from(RESOURCES_DIR / "demo" / "samples" / "maison-aurel" / "a02" / "front-logo.jpg")   # which brand is it?
+    wait_until(lambda: not intake.suggestion.busy and intake.model.currentIndex() >= 0, what="the suggestion")
     intake.focus_number()
     QTest.keyClicks(intake.case_number, "A02-2026")
     shots.window("inspect-intake", window)

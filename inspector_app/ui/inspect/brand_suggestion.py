@@ -77,15 +77,17 @@ class BrandSuggestion(QWidget):
     def _on_result(self, result: SuggestionResult) -> None:
         self.button.setEnabled(True)
         self.choices.clear()
-        if not result.suggestions:
-            self.summary.setText("The library holds no logo references to compare with.")
+        matched = [s for s in result.suggestions if s.inliers > 0]   # a brand nothing matched is no suggestion
+        if not matched:
+            self.summary.setText("Nothing in the library looks like this photo: choose brand and model by hand."
+                                 if result.suggestions else "The library holds no logo references to compare with.")
             self.choices.hide()
             return
-        for s in result.suggestions:
+        for s in matched:
             item = QListWidgetItem(f"{s.brand_name} · {s.model_name}  ({s.inliers} matching points)")
             item.setData(PAIR_ROLE, (s.brand, s.model))
             self.choices.addItem(item)
-        best = result.suggestions[0]
+        best = matched[0]
         self.summary.setText(f"Most like {best.brand_name} {best.model_name}; brand and model are filled in. "
                              "Check them, or pick another below.")
         self.choices.show()
