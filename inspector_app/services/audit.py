@@ -30,6 +30,7 @@ from reports.verification import ledger_mismatch, verdict_row_mismatch
 
 from .audit_stats import Statistics, compute_statistics
 from .cases import CaseError
+from .db_faults import retry_on_disconnect
 
 PAGE_SIZE = 50
 _ID_BATCH = 1000   # ids per IN list: well under SQLite's limit of bound parameters
@@ -148,6 +149,7 @@ class AuditService:
         self._session_factory = session_factory
         self._store = store
 
+    @retry_on_disconnect
     def search(self, actor: User, query: VerdictQuery, page: int = 0, page_size: int = PAGE_SIZE) -> VerdictPage:
         """One page of verdicts in the query's order.
 
@@ -168,12 +170,14 @@ class AuditService:
         items = tuple(_listing(row, row.case_number) for row in rows[:page_size])
         return VerdictPage(items, page, len(rows) > page_size)
 
+    @retry_on_disconnect
     def count(self, actor: User, query: VerdictQuery) -> int:
         """How many verdicts the query's filters match (its order does not matter)."""
         require(actor, Action.VIEW_AUDIT)
         with self._session_factory() as session:
             return session.execute(_filtered(select(func.count(VerdictRow.id)), query)).scalar_one()
 
+    @retry_on_disconnect
     def filter_choices(self, actor: User) -> FilterChoices:
         """The distinct inspectors and each brand's models, found along their indexes (see _loose_scan)."""
         require(actor, Action.VIEW_AUDIT)
@@ -183,6 +187,7 @@ class AuditService:
                       for brand in session.scalars(_BRANDS)}
             return FilterChoices(inspectors, models)
 
+    @retry_on_disconnect
     def supervisor_queue(self, actor: User) -> tuple[VerdictListing, ...]:
         """INCONCLUSIVE verdicts waiting for a supervisor, oldest first.
 
@@ -201,6 +206,7 @@ class AuditService:
                 .where(VerdictRow.id.in_(ids[start:start + _ID_BATCH])).order_by(*order))]
         return tuple(_listing(row, row.case_number) for row in rows)
 
+    @retry_on_disconnect
     def get_verdict(self, actor: User, case_number: str) -> VerdictDetail:
         require(actor, Action.VIEW_AUDIT)
         with self._session_factory() as session:
@@ -233,6 +239,7 @@ class AuditService:
             session.add(row)
         return Review(row.supervisor, row.agree, row.note, aware(row.at), row.ledger_seq)
 
+    @retry_on_disconnect
     def statistics(self, actor: User, since: datetime | None = None, until: datetime | None = None) -> Statistics:
         """Volume, outcomes, turnaround, overrides and reviews of the verdicts decided in [since, until)."""
         require(actor, Action.VIEW_AUDIT)
@@ -240,6 +247,7 @@ class AuditService:
         with self._session_factory() as session:
             return compute_statistics(session, lambda stmt: _filtered(stmt, query))
 
+    @retry_on_disconnect
     def entry_problem(self, actor: User, case_number: str) -> str | None:
         """Why the stored report no longer matches its ledger entry, or None when it does.
 
@@ -253,6 +261,7 @@ class AuditService:
             report_json = self._store.read(verdict.report_json_sha256, verify=False)
             return ledger_mismatch(session, case_number, report_json, pdf)
 
+    @retry_on_disconnect
     def appeal_package(self, actor: User, case_number: str) -> bytes:
         """One zip for a seller or a payment dispute: the signed report, the photos and the findings."""
         detail = self.get_verdict(actor, case_number)

@@ -6,7 +6,9 @@ steps is replaced before use (``pool_pre_ping``); one that dies inside a step
 rolls that step's transaction back, so nothing of it was written. Every
 :class:`~inspector_app.services.cases.CaseService` step re-reads and re-claims
 its case, so running it again is safe: it is retried once on a fresh
-connection. If the database still cannot be reached the step raises
+connection; so are the reads of the other services (audit, users, library).
+Their writes (a review, a new user) are not retried, because a commit whose
+answer was lost would be made twice. If the database still cannot be reached the step raises
 :class:`DatabaseUnavailable`, whose text tells the inspector that nothing was
 lost (photos are in the content store before any row names them) and to try
 again.

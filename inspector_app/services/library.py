@@ -22,6 +22,7 @@ from reference_library.store import ContentStore
 from reports.users import Action, Role, User, require
 from vision.image_io import decode_image, probe_image
 
+from .db_faults import retry_on_disconnect
 from .ledger_records import ledger_import, local_operator
 from .users import import_pack_as
 
@@ -51,11 +52,13 @@ class LibraryService:
         self._session_factory = session_factory
         self._store = store
 
+    @retry_on_disconnect
     def brands(self) -> list[BrandSummary]:
         """Every brand with all its pack versions."""
         with self._session_factory() as session:
             return list_library(session)
 
+    @retry_on_disconnect
     def brands_for(self, actor: User) -> list[BrandSummary]:
         """The brands ``actor`` works with: a brand partner its own, everyone else all of them."""
         brands = self.brands()

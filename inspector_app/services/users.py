@@ -38,6 +38,7 @@ from reports.users import (
     require,
 )
 
+from .db_faults import retry_on_disconnect
 from .ledger_records import ledger_import
 from .models import ModelService
 
@@ -76,6 +77,7 @@ class UserService:
     def ca_key_path(self) -> Path:
         return self._keys_dir / "ca-key.pem"
 
+    @retry_on_disconnect
     def organisation(self) -> str | None:
         """The organisation's name, or None before ``admin init``."""
         with self._session_factory() as session:
@@ -107,6 +109,7 @@ class UserService:
             pending.unlink(missing_ok=True)
         return user
 
+    @retry_on_disconnect
     def authenticate(self, username: str, password: str) -> User:
         """The account if the password is right; :class:`AuthenticationFailed` otherwise (nothing written)."""
         with self._session_factory() as session:
@@ -126,6 +129,7 @@ class UserService:
         except IntegrityError:
             raise UserError(f"user '{new.username}' exists already") from None
 
+    @retry_on_disconnect
     def list_users(self, actor: User) -> tuple[User, ...]:
         require(actor, Action.MANAGE_USERS)
         with self._session_factory() as session:
@@ -198,6 +202,7 @@ class UserService:
                    {"username": username, "role": role.value, "brands": list(brands), "cert_serial": row.cert_serial})
             return User.of(row)
 
+    @retry_on_disconnect
     def signing_identity(self, username: str) -> bytes:
         """The user's password-protected PKCS#12."""
         with self._session_factory() as session:
@@ -206,6 +211,7 @@ class UserService:
                 raise UserError(f"user '{username}' has no signing certificate ({row.role}s do not sign)")
             return row.signing_p12
 
+    @retry_on_disconnect
     def authority_cert_pem(self) -> bytes:
         with self._session_factory() as session:
             pem = session.scalar(select(Organisation.ca_cert_pem))

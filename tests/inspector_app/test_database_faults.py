@@ -157,3 +157,15 @@ def test_a_bench_started_while_the_database_is_down_says_so_in_one_line(tmp_path
     assert main(["library", "list"]) == 2
     assert capsys.readouterr().err.strip() == ("inspector-app: the database at 127.0.0.1:1 cannot be reached "
                                                "(connection refused): nothing was lost; try again")
+
+
+def test_reads_elsewhere_at_the_bench_say_the_same_clear_line(bench: Bench) -> None:
+    users, audit = bench.ws.users(), bench.ws.audit()
+    root = users.authenticate("root", PASSWORD)
+    bench.proxy.cut()    # a dead pooled connection is replaced unnoticed, for reads as for steps
+    assert users.list_users(root)
+    bench.proxy.down()
+    for read in (lambda: users.authenticate("ann", PASSWORD), lambda: audit.filter_choices(root)):
+        with pytest.raises(DatabaseUnavailable) as raised:
+            read()
+        assert raised.match(UNREACHABLE.format(port=bench.proxy.port, cause="connection refused"))
