@@ -113,7 +113,7 @@ def test_eight_benches_inspect_and_sign_at_once_while_a_pack_is_imported(tmp_pat
     signed = Counter(s["case"] for r in reports for s in r["signed"])
     planned = {c["case"] for c in case_plan()}
     assert set(signed) == planned and set(signed.values()) == {1}   # every case signed once, by one bench
-    assert 0 < signed_before_import < CASES                           # the import came in the middle
+    assert 0 < signed_before_import < CASES   # the import started mid-way: the rest were signed while it ran
 
     with ws.session_factory() as session:
         rows = session.execute(select(CaseRow.case_number, CaseRow.state, CaseRow.claimed_by, VerdictRow.inspector)
