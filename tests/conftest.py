@@ -6,7 +6,6 @@ import os
 import shutil
 import socket
 import textwrap
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,11 +14,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from inspector_app.settings import Settings
 from inspector_app.workstation import Workstation
+from tools.scratch_postgres import scratch_postgres
 
 SAMPLES = Path(__file__).parent / "data" / "opencv-samples"
 PG_URL = os.environ.get("INSPECTOR_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -138,16 +137,8 @@ def pg_url() -> Iterator[str]:
     """URL of a brand-new PostgreSQL database, dropped afterwards."""
     if not _pg_reachable():
         pytest.skip(f"no PostgreSQL server reachable at {make_url(PG_URL).render_as_string(hide_password=True)}")
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"inspector_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres(PG_URL, "inspector_test") as url:
+        yield url
 
 
 @pytest.fixture

@@ -27,15 +27,13 @@ import statistics
 import tempfile
 import time
 import tracemalloc
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, insert, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, event, insert, text, update
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from inspector_app.database import open_database
@@ -47,6 +45,7 @@ from reports.report_data import ReportData
 from reports.users import Role, User
 from reports.verdict import Verdict
 from reports.verification import verdict_row_mismatch
+from tools.scratch_postgres import scratch_postgres
 
 BRANDS = {f"brand-{b}": [f"model-{b}{m:02d}" for m in range(count)]
           for b, count in zip("abcdef", (24, 12, 30, 8, 16, 40))}
@@ -317,19 +316,8 @@ def scratch_database(db_url: str | None, tmp: Path, keep: bool) -> Iterator[str]
     if db_url is None:
         yield f"sqlite:///{tmp / 'bench.sqlite3'}"
         return
-    admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
-    name = f"bench_audit_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(db_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        if keep:
-            print(f"kept database {name}")
-        else:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres(db_url, "bench_audit", keep=keep) as url:
+        yield url
 
 
 def main() -> None:
