@@ -74,14 +74,13 @@ def import_pack(path: str | os.PathLike[str], *, session_factory: sessionmaker[S
     started = time.perf_counter()
     with open_pack_source(path, limits) as source:
         pack = validate_pack(source, limits=limits, progress=progress)
-        with session_factory() as session:
-            revision = _next_revision(session, pack, force)
-        created = _store_files(source, pack, store, progress)
-    try:
-        # Logo signatures for brand suggestion: computed before the transaction, written inside it.
+        # logo signatures for brand suggestion: the missing ones computed before the transaction, written inside it
         method = method_name(default_vocabulary())
         with session_factory() as session:
+            revision = _next_revision(session, pack, force)
             to_sign = unsigned(session, logo_reference_shas(pack), method)
+        created = _store_files(source, pack, store, progress)
+    try:
         signatures = sign_blobs(store, to_sign, default_vocabulary())
         with session_factory.begin() as session:
             previous, became_current = _record(session, pack, revision, imported_by)

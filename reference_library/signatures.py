@@ -11,13 +11,14 @@ the first time the suggestion index sees them.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from sqlalchemy import LargeBinary, String, select
+from sqlalchemy import LargeBinary, Row, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vision.image_io import decode_for_analysis
@@ -85,12 +86,7 @@ def logo_reference_shas(pack: ValidatedPack) -> set[str]:
 def unsigned(session: Session, shas: Iterable[str], method: str) -> set[str]:
     """Which of ``shas`` have no signature of ``method`` yet."""
     wanted = set(shas)
-    have: set[str] = set()
-    ordered = sorted(wanted)
-    for i in range(0, len(ordered), 500):
-        have.update(session.scalars(select(ReferenceSignature.sha256).where(
-            ReferenceSignature.method == method, ReferenceSignature.sha256.in_(ordered[i:i + 500]))))
-    return wanted - have
+    return wanted - {sha for sha, in _stored(session, wanted, method, ReferenceSignature.sha256)}
 
 
 def sign_blobs(store: ContentStore, shas: Iterable[str], vocabulary: Vocabulary) -> dict[str, Signature]:
@@ -105,10 +101,13 @@ def save_signatures(session: Session, signatures: dict[str, Signature], method: 
 
 
 def load_signatures(session: Session, shas: Iterable[str], method: str) -> dict[str, Signature]:
+    return {sha: Signature.from_bytes(data)
+            for sha, data in _stored(session, shas, method, ReferenceSignature.sha256, ReferenceSignature.data)}
+
+
+def _stored(session: Session, shas: Iterable[str], method: str, *columns: Any) -> Iterator[Row[Any]]:
+    """``columns`` of the stored signatures of ``shas``, queried in batches (IN lists stay bounded)."""
     ordered = sorted(set(shas))
-    out: dict[str, Signature] = {}
     for i in range(0, len(ordered), 500):
-        rows = session.execute(select(ReferenceSignature.sha256, ReferenceSignature.data).where(
+        yield from session.execute(select(*columns).where(
             ReferenceSignature.method == method, ReferenceSignature.sha256.in_(ordered[i:i + 500])))
-        out.update((sha, Signature.from_bytes(data)) for sha, data in rows)
-    return out
