@@ -70,3 +70,30 @@ def test_known_warp_recovered_and_undone() -> None:
     back = warp_to_reference(photo, result, logo.shape[:2])
     inner = (slice(20, -20), slice(20, -20))
     assert np.abs(back[inner].astype(int) - logo[inner].astype(int)).mean() < 12
+
+
+def test_batched_homographies_agree_with_opencv_on_the_graf_matches() -> None:
+    """The bootstrap's batched least-squares fits give OpenCV's answer on real matches."""
+    from vision.shape_compare import homographies_lsq
+
+    a, b = features(load("graf1.png")), features(load("graf3.png"))
+    result = align(a, b)
+    assert not isinstance(result, AlignmentFailed)
+    ref, photo = result.reference_points.astype(np.float64), result.photo_points.astype(np.float64)
+    pick = np.random.default_rng(3).integers(0, len(ref), (8, len(ref)))
+    batched = homographies_lsq(ref[pick], photo[pick])
+    h, w = a.shape
+    corners = np.float64([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2)
+    for H, p in zip(batched, pick):
+        expected, _ = cv2.findHomography(ref[p], photo[p], 0)
+        gap = np.abs(cv2.perspectiveTransform(corners, H) - cv2.perspectiveTransform(corners, expected)).max()
+        assert gap < 1.0     # pixels at the image's corners: DLT against OpenCV's refined fit
+
+
+def test_batched_homographies_recover_an_exact_mapping() -> None:
+    from vision.shape_compare import homographies_lsq
+
+    H = np.array([[0.9, 0.1, 30.0], [-0.05, 1.2, -12.0], [2e-4, -1e-4, 1.0]])
+    src = np.random.default_rng(0).uniform(0, 500, (2, 30, 2))
+    dst = cv2.perspectiveTransform(src.reshape(-1, 1, 2), H).reshape(2, 30, 2)
+    np.testing.assert_allclose(homographies_lsq(src, dst), np.stack([H, H]), rtol=1e-6, atol=1e-9)

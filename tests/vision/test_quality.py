@@ -103,3 +103,14 @@ def test_too_dark_is_judged_against_the_zone_references() -> None:
     dark = relit(tag, 2.0**-3.0)
     assert assess_photo(dark).usable
     assert (assess_photo(dark, baseline).retake or "").startswith("Too dark")
+
+
+def test_sobel_at_chosen_pixels_is_opencvs_sobel() -> None:
+    """The blur estimate takes the re-blurred gradient at the strongest edges only; it must be the
+    same gradient OpenCV computes over the whole image, borders included."""
+    from vision.quality import _sobel_magnitude_at
+
+    img = np.random.default_rng(1).uniform(0, 255, (37, 53)).astype(np.float32)
+    whole = cv2.magnitude(cv2.Sobel(img, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(img, cv2.CV_32F, 0, 1, ksize=3))
+    ys, xs = np.nonzero(np.ones(img.shape, bool))
+    np.testing.assert_allclose(_sobel_magnitude_at(img, ys, xs).reshape(img.shape), whole, rtol=1e-5, atol=1e-3)
