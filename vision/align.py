@@ -115,6 +115,37 @@ def estimate_homography(ref_pts: np.ndarray, photo_pts: np.ndarray, reference_sh
     return Alignment(H, method, len(ref_pts), int(inlier.sum()), ref_pts[inlier], photo_pts[inlier], error)
 
 
+def homographies_lsq(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Least-squares homographies of many point sets at once: (B, N, 2) pairs -> (B, 3, 3).
+
+    The normalised direct linear transform (Hartley): each set is centred and
+    scaled to a mean distance of sqrt(2), and the homography is the
+    eigenvector of AᵀA with the smallest eigenvalue. The bootstrap of
+    :func:`vision.shape_compare.anchors_of` fits forty of these per photo, which one batched
+    eigen-decomposition does in a fraction of forty separate fits.
+    """
+    def normalise(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        c = p.mean(axis=1, keepdims=True)
+        d = np.linalg.norm(p - c, axis=2).mean(axis=1)
+        k = np.sqrt(2.0) / np.maximum(d, 1e-12)
+        T = np.zeros((len(p), 3, 3))
+        T[:, 0, 0] = T[:, 1, 1] = k
+        T[:, :2, 2] = -k[:, None] * c[:, 0]
+        T[:, 2, 2] = 1.0
+        return (p - c) * k[:, None, None], T
+    (s, Ts), (d, Td) = normalise(src.astype(np.float64)), normalise(dst.astype(np.float64))
+    x, y, u, v = s[..., 0], s[..., 1], d[..., 0], d[..., 1]
+    one, zero = np.ones_like(x), np.zeros_like(x)
+    rows_u = np.stack([x, y, one, zero, zero, zero, -u * x, -u * y, -u], axis=-1)
+    rows_v = np.stack([zero, zero, zero, x, y, one, -v * x, -v * y, -v], axis=-1)
+    A = np.concatenate([rows_u, rows_v], axis=1)                                   # (B, 2N, 9)
+    _, vectors = np.linalg.eigh(A.transpose(0, 2, 1) @ A)
+    Hn = vectors[:, :, 0].reshape(-1, 3, 3)
+    H = np.linalg.inv(Td) @ Hn @ Ts
+    scale = H[:, 2:3, 2:3]
+    return H / np.where(np.abs(scale) > 1e-12, scale, 1.0)
+
+
 def _implausible(H: np.ndarray, reference_shape: tuple[int, int]) -> str | None:
     """Why a homography cannot be a photo of a flat reference, or None."""
     h, w = reference_shape

@@ -35,7 +35,7 @@ import cv2
 import numpy as np
 
 from .align import MIN_INLIERS, Alignment, AlignmentFailed, estimate_homography, extract_features, \
-    match_features, normalise_grey
+    homographies_lsq, match_features, normalise_grey
 
 #: Longest side the analysis works at (photos may be 12 MP).
 WORK_LONG_SIDE = 1024
@@ -262,49 +262,16 @@ def anchors_of(alignment: Alignment, photo_to_frame: np.ndarray, frame_size: tup
     pick = np.random.default_rng(0).integers(0, len(ref), (BOOTSTRAP_FITS, len(ref)))
     fits = homographies_lsq(ref[pick], pts.reshape(-1, 2)[pick])
     fits = fits[np.abs(np.linalg.det(fits)) > 1e-12]
-    spread = np.empty((0, 4))
-    if len(fits):
-        # each fit's view of the corners, carried into the frame through the features' homography
-        seen_h = np.concatenate([seen.reshape(-1, 2), np.ones((4, 1))], axis=1).T       # (3, 4)
-        moved = reference_to_frame @ np.linalg.inv(fits) @ seen_h                      # (B, 3, 4)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            xy = moved[:, :2] / moved[:, 2:3]
-        spread = np.linalg.norm(xy.transpose(0, 2, 1) - corners.reshape(1, 4, 2), axis=2)
-        spread = spread[np.isfinite(spread).all(axis=1)]
+    # each fit's view of the corners, carried into the frame through the features' homography
+    seen_h = np.concatenate([seen.reshape(-1, 2), np.ones((4, 1))], axis=1).T          # (3, 4)
+    moved = reference_to_frame @ np.linalg.inv(fits) @ seen_h                          # (B, 3, 4)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xy = moved[:, :2] / moved[:, 2:3]
+    spread = np.linalg.norm(xy.transpose(0, 2, 1) - corners.reshape(1, 4, 2), axis=2)
+    spread = spread[np.isfinite(spread).all(axis=1)]
     uncertainty = float(np.sqrt(np.mean(np.square(spread), axis=0)).max()) if len(spread) else math.inf
     return Anchors(cv2.perspectiveTransform(pts, photo_to_frame).reshape(-1, 2),
                    alignment.reprojection_px * scale, uncertainty)
-
-
-def homographies_lsq(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
-    """Least-squares homographies of many point sets at once: (B, N, 2) pairs -> (B, 3, 3).
-
-    The normalised direct linear transform (Hartley): each set is centred and
-    scaled to a mean distance of sqrt(2), and the homography is the
-    eigenvector of AᵀA with the smallest eigenvalue. The bootstrap of
-    :func:`anchors_of` fits forty of these per photo, which one batched
-    eigen-decomposition does in a fraction of forty separate fits.
-    """
-    def normalise(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        c = p.mean(axis=1, keepdims=True)
-        d = np.linalg.norm(p - c, axis=2).mean(axis=1)
-        k = np.sqrt(2.0) / np.maximum(d, 1e-12)
-        T = np.zeros((len(p), 3, 3))
-        T[:, 0, 0] = T[:, 1, 1] = k
-        T[:, :2, 2] = -k[:, None] * c[:, 0]
-        T[:, 2, 2] = 1.0
-        return (p - c) * k[:, None, None], T
-    (s, Ts), (d, Td) = normalise(src.astype(np.float64)), normalise(dst.astype(np.float64))
-    x, y, u, v = s[..., 0], s[..., 1], d[..., 0], d[..., 1]
-    one, zero = np.ones_like(x), np.zeros_like(x)
-    rows_u = np.stack([x, y, one, zero, zero, zero, -u * x, -u * y, -u], axis=-1)
-    rows_v = np.stack([zero, zero, zero, x, y, one, -v * x, -v * y, -v], axis=-1)
-    A = np.concatenate([rows_u, rows_v], axis=1)                                   # (B, 2N, 9)
-    _, vectors = np.linalg.eigh(A.transpose(0, 2, 1) @ A)
-    Hn = vectors[:, :, 0].reshape(-1, 3, 3)
-    H = np.linalg.inv(Td) @ Hn @ Ts
-    scale = H[:, 2:3, 2:3]
-    return H / np.where(np.abs(scale) > 1e-12, scale, 1.0)
 
 
 def refine(frame_rgb: np.ndarray, template_grey: np.ndarray, roi: np.ndarray, *,

@@ -9,7 +9,8 @@ import cv2
 import numpy as np
 import pytest
 
-from vision.align import AlignmentFailed, align, extract_features, normalise_grey, warp_to_reference
+from vision.align import AlignmentFailed, align, extract_features, homographies_lsq, normalise_grey, \
+    warp_to_reference
 
 SAMPLES = Path(__file__).parents[1] / "data" / "opencv-samples"
 
@@ -74,8 +75,6 @@ def test_known_warp_recovered_and_undone() -> None:
 
 def test_batched_homographies_agree_with_opencv_on_the_graf_matches() -> None:
     """The bootstrap's batched least-squares fits give OpenCV's answer on real matches."""
-    from vision.shape_compare import homographies_lsq
-
     a, b = features(load("graf1.png")), features(load("graf3.png"))
     result = align(a, b)
     assert not isinstance(result, AlignmentFailed)
@@ -91,8 +90,6 @@ def test_batched_homographies_agree_with_opencv_on_the_graf_matches() -> None:
 
 
 def test_batched_homographies_recover_an_exact_mapping() -> None:
-    from vision.shape_compare import homographies_lsq
-
     H = np.array([[0.9, 0.1, 30.0], [-0.05, 1.2, -12.0], [2e-4, -1e-4, 1.0]])
     src = np.random.default_rng(0).uniform(0, 500, (2, 30, 2))
     dst = cv2.perspectiveTransform(src.reshape(-1, 1, 2), H).reshape(2, 30, 2)
