@@ -94,3 +94,22 @@ def test_batched_homographies_recover_an_exact_mapping() -> None:
     src = np.random.default_rng(0).uniform(0, 500, (2, 30, 2))
     dst = cv2.perspectiveTransform(src.reshape(-1, 1, 2), H).reshape(2, 30, 2)
     np.testing.assert_allclose(homographies_lsq(src, dst), np.stack([H, H]), rtol=1e-6, atol=1e-9)
+
+
+def test_a_photos_sift_fallback_is_detected_smaller_and_reported_in_the_photos_pixels() -> None:
+    """The SIFT fallback detects a photo's features at a reduced size; they must come back in the
+    working photo's coordinates, so the homography against a reference is the true one."""
+    from vision.shape_compare import SIFT_PHOTO_LONG_SIDE, describe, match, with_sift
+
+    g1, g3 = load("graf1.png"), load("graf3.png")
+    k = 1024 / g3.shape[1]
+    assert SIFT_PHOTO_LONG_SIDE < 1024    # the photo below really is detected smaller
+    photo = describe(cv2.resize(g3, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC))
+    sifted = with_sift(photo)
+    assert sifted.sift.shape == photo.rgb.shape[:2] and sifted.orb is photo.orb
+    assert sifted.sift.points[:, 0].max() > 0.9 * SIFT_PHOTO_LONG_SIDE
+    truth = np.array(ET.parse(SAMPLES / "H1to3p.xml").getroot().find("H13/data").text.split(),  # type: ignore[union-attr]
+                     float).reshape(3, 3)
+    result = match(describe(g1, sift=True), sifted, method="sift")
+    assert result, result
+    assert corner_error(result.homography, np.diag([k, k, 1.0]) @ truth, g1.shape) < 8.0 * k
