@@ -83,14 +83,32 @@ def match_features(reference: Features, photo: Features, *, ratio: float = 0.8) 
     empty = np.empty((0, 2), np.float32)
     if reference.descriptors is None or photo.descriptors is None or len(photo.points) < 2:
         return empty, empty
-    norm = cv2.NORM_HAMMING if reference.method == "orb" else cv2.NORM_L2
-    pairs = cv2.BFMatcher(norm).knnMatch(reference.descriptors, photo.descriptors, k=2)
-    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < ratio * p[1].distance]
-    ref_idx = np.array([m.queryIdx for m in good], dtype=int)
-    photo_idx = np.array([m.trainIdx for m in good], dtype=int)
-    if not good:
+    if reference.method == "orb":
+        pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(reference.descriptors, photo.descriptors, k=2)
+        good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < ratio * p[1].distance]
+        ref_idx = np.array([m.queryIdx for m in good], dtype=int)
+        photo_idx = np.array([m.trainIdx for m in good], dtype=int)
+    else:
+        nearest, first, second = _two_nearest_l2(reference.descriptors, photo.descriptors)
+        ref_idx = np.flatnonzero(first < ratio * second)
+        photo_idx = nearest[ref_idx]
+    if not len(ref_idx):
         return empty, empty
     return reference.points[ref_idx], photo.points[photo_idx]
+
+
+def _two_nearest_l2(query: np.ndarray, train: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per query descriptor: the nearest train descriptor's index, and the distances to the nearest
+    two (exhaustive, as a brute-force matcher). One matrix product does the work: on SIFT's
+    128-float descriptors it is several times faster than OpenCV's brute-force matcher."""
+    q, t = query.astype(np.float32), train.astype(np.float32)
+    d2 = (q * q).sum(axis=1)[:, None] + (t * t).sum(axis=1)[None, :] - 2.0 * (q @ t.T)
+    two = np.argpartition(d2, 1, axis=1)[:, :2]
+    dist = np.take_along_axis(d2, two, axis=1)
+    swap = dist[:, 1] < dist[:, 0]
+    two[swap], dist[swap] = two[swap][:, ::-1], dist[swap][:, ::-1]
+    dist = np.sqrt(np.maximum(dist, 0.0))
+    return two[:, 0], dist[:, 0], dist[:, 1]
 
 
 def estimate_homography(ref_pts: np.ndarray, photo_pts: np.ndarray, reference_shape: tuple[int, int],

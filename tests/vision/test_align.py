@@ -113,3 +113,17 @@ def test_a_photos_sift_fallback_is_detected_smaller_and_reported_in_the_photos_p
     result = match(describe(g1, sift=True), sifted, method="sift")
     assert result, result
     assert corner_error(result.homography, np.diag([k, k, 1.0]) @ truth, g1.shape) < 8.0 * k
+
+
+def test_sift_matching_finds_what_opencvs_brute_force_matcher_finds() -> None:
+    """SIFT descriptors are matched by one matrix product; the pairs passing the ratio test must be
+    the ones OpenCV's exhaustive matcher gives."""
+    from vision.align import match_features
+
+    a, b = features(load("graf1.png"), "sift"), features(load("graf3.png"), "sift")
+    pairs = cv2.BFMatcher(cv2.NORM_L2).knnMatch(a.descriptors, b.descriptors, k=2)
+    expected = {(m.queryIdx, m.trainIdx) for m, n in pairs if m.distance < 0.8 * n.distance}
+    ref_pts, photo_pts = match_features(a, b, ratio=0.8)
+    got = sorted(map(tuple, np.hstack([ref_pts, photo_pts]).tolist()))
+    want = sorted(tuple(a.points[q].tolist() + b.points[t].tolist()) for q, t in expected)
+    assert len(expected) > 100 and got == want
