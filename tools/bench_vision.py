@@ -17,7 +17,7 @@ cloned serials are caught as at a real bench. Printed:
   (``tools.demogen heldout --megapixels 12`` renders such sets), smaller ones
   are upscaled and re-encoded as JPEG; time per zone (decode at analysis size
   + analysis, references prepared beforehand) against the time to decode the
-  same file at full resolution, and per item;
+  same file at full resolution, and per item, naming the three slowest items;
 - alignment on photographs nobody here made: graf1 -> graf3 against the
   ground-truth homography, and box.png found in box_in_scene.png.
 """
@@ -112,8 +112,10 @@ def timing(sample_set: Path, ws: Workstation, megapixels: float) -> None:
     service = ws.inspection()
     per_kind: dict[str, list[tuple[float, float]]] = defaultdict(list)
     per_item: list[float] = []
+    slowest: list[tuple[float, str, str]] = []      # item ms, item, its slowest zone
     for it in truth["items"]:
         item_ms = 0.0
+        zone_times: dict[str, float] = {}
         with ws.session_factory() as session:
             pack = get_pack(session, it["brand"])
         zones = {z.id: z for m in pack.models for z in m.zones}
@@ -132,8 +134,11 @@ def timing(sample_set: Path, ws: Workstation, megapixels: float) -> None:
             analyse_zone(prepared, decode_for_analysis(data, min_long_side=WORK_LONG_SIDE[z["kind"]]))
             zone_ms = (time.perf_counter() - t) * 1000
             per_kind[z["kind"]].append((zone_ms, full_decode))
+            zone_times[z["zone"]] = zone_ms
             item_ms += zone_ms
         per_item.append(item_ms)
+        worst = max(zone_times, key=zone_times.__getitem__)
+        slowest.append((item_ms, it["id"], f"{worst} {zone_times[worst]:.0f} ms"))
     print(f"\n== timing on one core: {sample_set}, photos of {megapixels:.0f} megapixels")
     print("  kind        zone ms (median / max)   full decode ms (median)   ratio (median / max)")
     for kind, values in sorted(per_kind.items()):
@@ -142,6 +147,8 @@ def timing(sample_set: Path, ws: Workstation, megapixels: float) -> None:
         print(f"  {kind:<10} {statistics.median(zone):8.0f} / {max(zone):6.0f}   {statistics.median(v[1] for v in values):14.0f}"
               f"             {statistics.median(ratio):5.2f} / {max(ratio):5.2f}")
     print(f"  whole item (5 zones): median {statistics.median(per_item):.0f} ms, max {max(per_item):.0f} ms")
+    for item_ms, item, zone in sorted(slowest, reverse=True)[:3]:
+        print(f"    slow: {item} {item_ms:.0f} ms (slowest zone: {zone})")
 
 
 def real_photo_alignment() -> None:
