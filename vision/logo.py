@@ -84,8 +84,15 @@ class Located:
 # --- shared with hardware -----------------------------------------------------------------
 
 def build_shape_reference(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, ...], *,
-                          exclude: tuple[np.ndarray | None, ...] | None = None, grow: float = 0.12
-                          ) -> ShapeReference:
+                          exclude: tuple[np.ndarray | None, ...] | None = None, grow: float = 0.12,
+                          within_item: bool = False) -> ShapeReference:
+    """The references' common frame, ink model and consensus template.
+
+    ``exclude`` (per reference, bool, working px) leaves things out of the features and the region
+    (hardware's scale card); ``within_item`` limits the region to the item's silhouette
+    (:func:`vision.shape_compare.item_silhouette`), for zones whose features lie on the item's
+    material rather than on a part of it with an outline of its own.
+    """
     if not references:
         raise ValueError("references: at least one authentic reference image is needed")
     works = [sc.to_working(r)[0] for r in references]
@@ -95,6 +102,9 @@ def build_shape_reference(references: tuple[np.ndarray, ...], counterfeits: tupl
                                               for w, e in zip(works, ex))
     frame = sc.build_frame(views, item_mask=item, grow=grow)
     images = tuple(frame.warp(w, frame.to_frame @ H) for w, H in zip(works, frame.ref_to_master))
+    silhouette = sc.item_silhouette(images, frame.matched) if within_item else None
+    if silhouette is not None:
+        frame = replace(frame, roi=frame.roi & silhouette)
     ink0 = sc.bootstrap_ink(list(images), frame.roi)
     model = sc.fit_ink_model(list(images), ink0, frame.roi)
     softs = [sc.ink_map(model, im, frame.roi, ink0) for im in images]
@@ -297,7 +307,7 @@ def refine_on_ink(shapes: ShapeReference, located: Located) -> Located:
 def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, ...] = (),
             tolerances: Tolerances = Tolerances()) -> LogoPrepared:
     """Reference features, common frame, ink model and calibrated bounds of a logo zone."""
-    shapes = build_shape_reference(tuple(references), tuple(counterfeits))
+    shapes = build_shape_reference(tuple(references), tuple(counterfeits), within_item=True)
     bounds = bounds_for(METRICS, FLOORS, loo_values(shapes), counterfeit_values(shapes, tuple(counterfeits)))
     return LogoPrepared(shapes, bounds)
 

@@ -148,6 +148,7 @@ class Frame:
     size: tuple[int, int]           # (width, height)
     ref_to_master: tuple[np.ndarray, ...]   # 3x3 per reference: its working px -> master working px
     roi: np.ndarray                 # bool (h, w) in the frame
+    matched: np.ndarray             # bool (h, w): the hull of the references' matched features
 
     def photo_to_frame(self, ref_index: int, alignment: Alignment) -> np.ndarray:
         """Homography from photo working pixels into the frame, through reference ``ref_index``."""
@@ -230,7 +231,7 @@ def build_frame(views: tuple[View, ...], *, item_mask: tuple[np.ndarray, ...] | 
         im_f = cv2.warpPerspective(item_mask[master].astype(np.uint8), to_frame, size,
                                    flags=cv2.INTER_NEAREST) > 0
         roi &= im_f
-    return Frame(master, to_frame, size, tuple(to_master), roi)
+    return Frame(master, to_frame, size, tuple(to_master), roi, hull_mask > 0)
 
 
 @dataclass(frozen=True)
@@ -476,6 +477,60 @@ def ink_map(model: InkModel, image: np.ndarray, region: np.ndarray, expected: np
     out = np.zeros(full, np.float32)
     out[box] = q
     return out
+
+
+#: A pixel is the item's material within this squared Mahalanobis distance of the material's
+#: colour (chi-square with three degrees of freedom at 99.9 %) ...
+MATERIAL_DISTANCE2 = 16.27
+#: ... the colour's spread being estimated from the closest 70 % of the sample, whose covariance
+#: is this share of the whole distribution's (a three-dimensional Gaussian truncated at its 70 %
+#: quantile: 3 F5(c) / (0.7 * 3) with c the chi-square(3) 70 % point).
+MATERIAL_CORE, MATERIAL_CORE_VARIANCE = 0.7, 0.573
+
+
+def item_silhouette(images: list[np.ndarray] | tuple[np.ndarray, ...], matched: np.ndarray) -> np.ndarray | None:
+    """Where the item itself lies in the frame (bool), or None when it cannot be told.
+
+    A logo's frame reaches beyond the features it was matched on, and where the
+    references were shot with the item smaller in the picture it takes in the
+    bench around the item: a dark bench next to dark lettering would count as
+    ink, and a photo on a pale bench would then miss "ink" the references have.
+    The item is the material around the matched features: in each reference,
+    pixels whose colour lies within the material's own spread (a robust
+    Mahalanobis distance in log colour, so texture and mottling count as
+    material), the connected piece of them holding the features, holes (the
+    logo) filled; a pixel is the item where most references agree.
+    """
+    votes = np.zeros(matched.shape, np.int32)
+    for im in images:
+        lg = log_colour(im, 2.0).reshape(-1, 3)
+        sample = lg[matched.ravel()].astype(np.float64)
+        if len(sample) < 50:
+            return None
+        centre = np.median(sample, axis=0)
+        cov = np.cov((sample - centre).T) + 1e-4 * np.eye(3)
+        for _ in range(2):   # re-fit on the closest share: ink and bench pixels must not widen the material
+            d2 = np.einsum("ij,jk,ik->i", sample - centre, np.linalg.inv(cov), sample - centre)
+            core = sample[d2 <= np.quantile(d2, MATERIAL_CORE)]
+            centre = core.mean(axis=0)
+            cov = np.cov((core - centre).T) / MATERIAL_CORE_VARIANCE + 1e-4 * np.eye(3)
+        diff = lg - centre
+        d2 = np.einsum("ij,jk,ik->i", diff, np.linalg.inv(cov), diff).reshape(matched.shape)
+        material = (d2 <= MATERIAL_DISTANCE2).astype(np.uint8)
+        count, labels = cv2.connectedComponents(material, connectivity=8)
+        if count <= 1:
+            return None
+        hits = np.bincount(labels[matched & (material > 0)], minlength=count)
+        hits[0] = 0
+        piece = (labels == int(np.argmax(hits))).astype(np.uint8)
+        filled = piece.copy()
+        contours, _ = cv2.findContours(piece, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+        cv2.drawContours(filled, contours, -1, 1, thickness=cv2.FILLED)
+        votes += filled
+    item = votes * 2 > len(images)
+    if not (item & matched).sum() >= 0.9 * matched.sum():
+        return None     # the material does not hold the features: no silhouette to trust
+    return item
 
 
 def _bounding_box(mask: np.ndarray, margin: int) -> tuple[slice, slice]:

@@ -17,8 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tools.demogen import render
+from tools.demogen.capture import capture, draw_usable
+from tools.demogen.designs import random_design
+from tools.demogen.photos import job_rng
 from vision import logo, shape_compare
 from vision.findings import Status
+from vision.image_io import decode_image
 
 from .demo_data import load, photo, relit, sample_zones, zone_images
 
@@ -183,3 +188,29 @@ def test_a_refinement_that_keeps_the_matches_may_correct_the_tilt_they_could_not
     assert not shape_compare.plausible_refinement(W, (h, w), elsewhere)
     # ... or had they fixed the frame's corners better than a refinement may move them
     assert not shape_compare.plausible_refinement(W, (h, w), replace(anchors, corner_uncertainty_px=0.0))
+
+
+def _logo_shot(design, seed: int, *, fill: float, bench: tuple[int, int, int]) -> np.ndarray:
+    """A usable bench photo of the design's logo, with the item's size in the picture and the bench chosen."""
+    rng = job_rng(seed, f"{design.brand}/logo")
+    flat = render.render_logo(design, 12.0, render.logo_canvas_mm(design), rng)
+    params = replace(draw_usable(rng, 1280, 960), fill=fill, bench_rgb=bench)
+    return decode_image(capture(flat, params, rng).jpeg)
+
+
+def test_the_bench_around_the_item_is_left_out_of_the_comparison() -> None:
+    """References shot with the item small on a dark bench, as dark as the lettering, and a photo
+    filling the frame on a pale bench: the bench around the references' item was compared as ink,
+    and failed the authentic photo on its logo's shape and length."""
+    rng = job_rng(303, "heldout/designs")
+    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "house-cortav")
+    dark = ((40, 44, 52), (58, 62, 60))
+    refs = tuple(_logo_shot(design, i, fill=0.55, bench=dark[i % 2]) for i in range(4))
+    prepared_zone = logo.prepare(refs)
+    shapes = prepared_zone.shapes
+    template = shapes.template
+    assert not shape_compare.border_ink(template.ink, template.region, template.stroke_px, None).any()
+    assert shapes.frame.roi.sum() < shapes.frame.roi.size          # the bench beyond the item is out
+    photo = _logo_shot(design, 9, fill=0.8, bench=(150, 150, 146))
+    result = logo.analyse(prepared_zone, photo)
+    assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
