@@ -15,7 +15,9 @@ perspective, so everything is measured on that plane in millimetres:
    re-fitted and the band re-sampled on it. The band must be lighter (or
    darker) than the material beside it, as the polarity says.
 3. **Stitches.** The profile of the (saturated) thread response along the
-   seam shows one bump per stitch; its autocorrelation gives the pitch
+   seam, projected along the stitches' axis when they are slanted (straight
+   across, slanted stitches overlap and a material's fine pattern shows through
+   the gaps), shows one bump per stitch; its autocorrelation gives the pitch
    scale, and each bump becomes a stitch centred on its response-weighted
    centroid. With the brand's pitch known (the pack's tolerance, or the
    references' measured pitch) the period is looked for only within
@@ -480,6 +482,83 @@ def _blob_axes(response: np.ndarray, centres: np.ndarray, period: float, axes: n
     return out
 
 
+#: Slanted stitches are projected onto the seam along their axis, give or take this (degrees) ...
+PROJECTION_SPREAD_DEG = 10.0
+#: ... when the axis lies at least this far (degrees) from the seam; flatter ones straight across.
+MIN_PROJECTION_SLANT_DEG = 20.0
+
+
+def _sheared(band: np.ndarray, shear: float) -> np.ndarray:
+    """``band`` with row y moved so that column x + (y - yc) * shear comes to x (yc: the middle row)."""
+    if shear == 0.0:
+        return band
+    h, w = band.shape
+    yc = (h - 1) / 2
+    M = np.float32([[1.0, shear, -yc * shear], [0.0, 1.0, 0.0]])
+    return cv2.warpAffine(band, M, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
+def _thread_axis(thread: np.ndarray) -> float | None:
+    """The pieces of thread's dominant axis against the seam (radians, strip frame), or None.
+
+    Second moments of each connected piece of thread, weighted by its area: the
+    direction of whole stitches, which shading inside a stitch (its twist) does not turn."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(thread.astype(np.uint8), connectivity=8)
+    angles, weights = [], []
+    for i in range(1, count):
+        if stats[i, cv2.CC_STAT_AREA] < 6:
+            continue
+        ys, xs = np.nonzero(labels == i)
+        dx, dy = xs - xs.mean(), ys - ys.mean()
+        mxx, myy, mxy = (dx * dx).mean(), (dy * dy).mean(), (dx * dy).mean()
+        angles.append(0.5 * math.atan2(2 * mxy, mxx - myy))
+        weights.append(float(stats[i, cv2.CC_STAT_AREA]))
+    if not angles:
+        return None
+    # the weighted mean of doubled angles: axes, not directions
+    c = float(np.average(np.cos(2 * np.array(angles)), weights=weights))
+    s = float(np.average(np.sin(2 * np.array(angles)), weights=weights))
+    return 0.5 * math.atan2(s, c)
+
+
+def _stitch_shear(band: np.ndarray, r: float, lo_px: float, hi_px: float) -> float:
+    """Columns per row along which the band's thread shows its stitches most regularly.
+
+    Projected straight across the seam, stitches slanted against it overlap and
+    the gaps between them fill in, while a material's own fine pattern keeps its
+    rhythm: the profile then shows the pattern's period, not the stitches'.
+    Projected along the stitches' own axis (:func:`_thread_axis`), each stitch
+    collapses to its thread's width and the gaps stand clear. Among the
+    directions near that axis (when it is clearly slanted) and straight across,
+    the one whose profile repeats best (autocorrelation) at a period between
+    ``lo_px`` and ``hi_px`` is kept; straight across wins ties. Only directions
+    near the stitches' axis are tried: along the diagonal shading inside each
+    stitch (its twist) the profile repeats well too, at the twist's period.
+    """
+    axis = _thread_axis(band > 0)
+    if axis is None:
+        return 0.0
+    slant = math.degrees(axis) % 180.0          # the axis's angle to the seam, 0..180
+    if min(slant, 180.0 - slant) < MIN_PROJECTION_SLANT_DEG:
+        return 0.0
+    # straight across first: it wins ties
+    shears = [0.0] + [1.0 / math.tan(math.radians(slant + d))
+                      for d in np.arange(-PROJECTION_SPREAD_DEG, PROJECTION_SPREAD_DEG + 0.1, 2.5)]
+    h, w = band.shape
+    margin = int(math.ceil(h / 2 * max(abs(k) for k in shears))) + 1     # columns a shear leaves part-empty
+    if w <= 2 * margin + 4 * r:
+        return 0.0
+    best, best_repeat = 0.0, -1.0
+    for shear in shears:
+        prof = _sheared(band, shear).mean(axis=0)[margin:w - margin].astype(np.float32)
+        trend = cv2.GaussianBlur(prof.reshape(1, -1), (0, 0), 5.0 * r, borderType=cv2.BORDER_REFLECT).ravel()
+        period, repeat = _period(prof - trend, lo_px, hi_px)
+        if np.isfinite(period) and repeat > best_repeat:
+            best, best_repeat = shear, repeat
+    return best
+
+
 def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.ndarray,
            polarity: str, hint_mm: float | None = None) -> _Strip | None:
     extent = _strip_extent(card, grey.shape[:2], point, direction)
@@ -543,22 +622,24 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
     # saturate the thread's own shading (twist, sheen) so the profile shows stitches and gaps
     positive = weights[weights > 0]
     cap = float(np.median(positive)) if positive.size else 1.0
-    profile = np.minimum(weights, cap).mean(axis=0)
     # 3. where along the line the seam runs
-    smooth = cv2.blur(profile.reshape(1, -1), (max(3, int(4 * r)), 1)).ravel()
+    smooth = cv2.blur(np.minimum(weights, cap).mean(axis=0).reshape(1, -1), (max(3, int(4 * r)), 1)).ravel()
     a, b = _longest_run(smooth > 0.3 * max(float(np.percentile(smooth, 95)), 1e-6))
     if b - a < MIN_SEAM_MM * r:
         return None
-    seg = profile[a:b]
-    # slow changes of light along the seam are not stitches
-    trend = cv2.GaussianBlur(seg.reshape(1, -1).astype(np.float32), (0, 0), 5.0 * r,
-                             borderType=cv2.BORDER_REFLECT).ravel()
     if hint_mm:
         # the brand's pitch is known: look for the period near it, not at its harmonics
         # (twist or sheen inside each stitch at half the pitch, pairs of stitches at twice)
         lo_p, hi_p = max(MIN_STITCH_SPACING_MM, HINT_RANGE[0] * hint_mm), HINT_RANGE[1] * hint_mm
     else:
         lo_p, hi_p = 1.0, 12.0
+    # slanted stitches overlap in a projection straight across the seam: project along them
+    shear = _stitch_shear(np.minimum(weights[:, a:b], cap), r, lo_p * r, hi_p * r)
+    weights = _sheared(weights, shear)
+    seg = np.minimum(weights, cap).mean(axis=0)[a:b]
+    # slow changes of light along the seam are not stitches
+    trend = cv2.GaussianBlur(seg.reshape(1, -1).astype(np.float32), (0, 0), 5.0 * r,
+                             borderType=cv2.BORDER_REFLECT).ravel()
     period, periodicity = _period(seg - trend, lo_p * r, hi_p * r)
     if not np.isfinite(period):
         return None
@@ -586,8 +667,9 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
         if m <= 0:
             continue
         cols = np.arange(a + lo_c, a + hi_c, dtype=np.float64)[None, :]
-        positions.append((w * cols).sum() / m)
-        offsets.append((w * rows).sum() / m - centre)
+        row = (w * rows).sum() / m
+        positions.append((w * cols).sum() / m + (row - r0 - (r1 - r0 - 1) / 2) * shear)   # back from the shear
+        offsets.append(row - centre)
     if not positions:
         return None
     centres = np.column_stack([positions, np.array(offsets) + centre])

@@ -192,3 +192,18 @@ def test_one_split_stitch_does_not_make_an_even_seam_irregular() -> None:
     m = _measurement(strip, card, 1.0)
     assert abs(m.pitch_mm - pitch) < 0.1
     assert m.pitch_cv < 0.08
+
+
+def test_slanted_stitches_on_a_dotted_material_are_measured_along_their_axis() -> None:
+    """Long slanted stitches on a material printed with rows of dots: straight across the seam the
+    stitches overlap and the dots' rhythm showed through the gaps, so authentic seams measured at
+    the dots' period (1.6 mm against 2.5) and failed. Projected along the stitches, each photo
+    measures its own pitch and slant."""
+    rng = job_rng(303, "heldout/designs")
+    design = next(d for d in (random_design(rng) for _ in range(3)) if d.brand == "casa-corwen")
+    for i in range(4):
+        photo, truth = rendered(design, "stitching", f"test/corwen-{i}")
+        m = measure_seam(photo, pitch_hint_mm=design.stitching.pitch_mm)
+        assert m, m
+        assert abs(m.pitch_mm - truth["pitch_mm"]) < 0.08, (m.pitch_mm, truth["pitch_mm"])
+        assert abs(m.angle_deg - truth["angle_deg"]) < 2.0, (m.angle_deg, truth["angle_deg"])
