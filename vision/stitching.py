@@ -13,7 +13,9 @@ perspective, so everything is measured on that plane in millimetres:
 2. **Straightening.** A 10 mm band along each candidate is resampled at up
    to 8 px/mm so the seam runs horizontally; the thread's centre line is
    re-fitted and the band re-sampled on it. The band must be lighter (or
-   darker) than the material beside it, as the polarity says.
+   darker) than the material beside it, as the polarity says. Thread is the
+   response above the material's own ripple, which for a pored or woven
+   material is its brightest spots beside the seam, not a Gaussian spread.
 3. **Stitches.** The profile of the (saturated) thread response along the
    seam, projected along the stitches' axis when they are slanted (straight
    across, slanted stitches overlap and a material's fine pattern shows through
@@ -43,7 +45,9 @@ Acceptance (:func:`prepare`): the pack's ``pitch_mm`` and ``angle_deg``
 tolerances when it has them (widened to take in its own references when they
 measure outside, so the bench's bias never fails an authentic item), else the
 references' median +- a default tolerance; regularity from the references
-(``CV_FACTOR`` times their worst, at least median + ``CV_SIGMAS`` sd). The
+(``CV_FACTOR`` times their worst, at least median + ``CV_SIGMAS`` sd; a
+reference far more irregular than the others is a poor measurement and left
+out). The
 measurement uncertainty is the references' scatter (one true pitch and
 slant), with floors. A value past a bound by less than ``BORDERLINE_SIGMAS``
 uncertainties is inconclusive, never failed; so is irregularity measured on a
@@ -209,6 +213,22 @@ def _level(values: np.ndarray, top: float) -> float:
     med = float(np.median(values))
     mad = float(np.median(np.abs(values - med))) + 1e-6
     return max(med + 6 * 1.4826 * mad, 0.4 * float(np.percentile(values, top)))
+
+
+def _thread_level(response: np.ndarray, beside: np.ndarray) -> float:
+    """Threshold of thread in a band's response: above the material's own ripple, and at least
+    40 % of the way to the strongest structures (:func:`_level`). A pored or woven material's
+    ripple is far from Gaussian: six robust deviations above its median can lie above the thread
+    itself, so the ripple is capped at its brightest spots as the rows ``beside`` the seam show them."""
+    values = response.ravel()
+    if values.size > 20000:
+        values = values[:: values.size // 20000]
+    med = float(np.median(values))
+    ripple = med + 6 * 1.4826 * float(np.median(np.abs(values - med)))
+    material = response[beside]
+    if material.size >= 100:
+        ripple = min(ripple, float(np.percentile(material, 99.5)))
+    return max(ripple, 0.4 * float(np.percentile(values, 99.0)))
 
 
 def _coarse_lines(grey: np.ndarray, card: ScaleCard, polarity: str) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -499,27 +519,17 @@ def _sheared(band: np.ndarray, shear: float) -> np.ndarray:
                           borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
-def _thread_axis(thread: np.ndarray) -> float | None:
-    """The pieces of thread's dominant axis against the seam (radians, strip frame), or None.
+def _thread_axis(thread: np.ndarray) -> float:
+    """The thread's dominant axis against the seam (radians, strip frame).
 
-    Second moments of each connected piece of thread, weighted by its area: the
-    direction of whole stitches, which shading inside a stitch (its twist) does not turn."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(thread.astype(np.uint8), connectivity=8)
-    angles, weights = [], []
-    for i in range(1, count):
-        if stats[i, cv2.CC_STAT_AREA] < 6:
-            continue
-        ys, xs = np.nonzero(labels == i)
-        dx, dy = xs - xs.mean(), ys - ys.mean()
-        mxx, myy, mxy = (dx * dx).mean(), (dy * dy).mean(), (dx * dy).mean()
-        angles.append(0.5 * math.atan2(2 * mxy, mxx - myy))
-        weights.append(float(stats[i, cv2.CC_STAT_AREA]))
-    if not angles:
-        return None
-    # the weighted mean of doubled angles: axes, not directions
-    c = float(np.average(np.cos(2 * np.array(angles)), weights=weights))
-    s = float(np.average(np.sin(2 * np.array(angles)), weights=weights))
-    return 0.5 * math.atan2(s, c)
+    Perpendicular to the dominant gradient orientation of the (saturated) thread
+    response (its structure tensor): the long edges of the stitches outweigh their
+    ends, and shading inside a stitch (its twist), saturated away, does not turn it.
+    Unlike the shape of thresholded pieces, it holds where stitches touch end to end."""
+    gx = cv2.Sobel(thread, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(thread, cv2.CV_32F, 0, 1, ksize=3)
+    jxx, jyy, jxy = float((gx * gx).sum()), float((gy * gy).sum()), float((gx * gy).sum())
+    return 0.5 * math.atan2(2 * jxy, jxx - jyy) + math.pi / 2
 
 
 def _stitch_shear(band: np.ndarray, r: float, lo_px: float, hi_px: float) -> float:
@@ -536,9 +546,7 @@ def _stitch_shear(band: np.ndarray, r: float, lo_px: float, hi_px: float) -> flo
     near the stitches' axis are tried: along the diagonal shading inside each
     stitch (its twist) the profile repeats well too, at the twist's period.
     """
-    axis = _thread_axis(band > 0)
-    if axis is None:
-        return 0.0
+    axis = _thread_axis(band)
     slant = math.degrees(axis) % 180.0          # the axis's angle to the seam, 0..180
     if min(slant, 180.0 - slant) < MIN_PROJECTION_SLANT_DEG:
         return 0.0
@@ -572,8 +580,8 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
     for _ in range(2):
         band = _sample_band(grey, card, point, direction, t, s)
         response = _response(cv2.GaussianBlur(band, (0, 0), 0.6), polarity, r)
-        level = _level(response.ravel(), 99.0)
         near = slice(max(0, centre - int(2.5 * r)), centre + int(2.5 * r) + 1)
+        level = _thread_level(response, np.r_[0:near.start, near.stop:len(s)])
         w = np.maximum(response[near] - level, 0)
         mass = w.sum(axis=0)
         cols = mass > 0.2 * max(float(np.percentile(mass, 90)), 1e-6)
@@ -599,7 +607,6 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
     # 2. the band the stitches occupy across the seam
     band = _sample_band(grey, card, point, direction, t, s)
     response = _response(cv2.GaussianBlur(band, (0, 0), 0.6), polarity, r)
-    level = _level(response.ravel(), 99.0)
     across = response.mean(axis=1)
     base = float(np.median(across))
     peak = float(across[max(0, centre - int(r)):centre + int(r) + 1].max())
@@ -618,6 +625,7 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
     contrast = float(band[r0:r1].mean() - band[outside].mean())
     if (contrast <= 0) if polarity == "bright" else (contrast >= 0):
         return None
+    level = _thread_level(response, outside)
     weights = np.maximum(response[r0:r1] - level, 0)
     # saturate the thread's own shading (twist, sheen) so the profile shows stitches and gaps
     positive = weights[weights > 0]
@@ -774,6 +782,8 @@ MIN_ANGLE_UNCERTAINTY_DEG = 0.5
 CV_FACTOR = 1.6
 #: ...and their median plus this many standard deviations.
 CV_SIGMAS = 4.0
+#: A reference's spacing CV this many robust deviations above the others' is a poor measurement.
+OUTLIER_SIGMAS = 3.0
 #: Spacing CV up to this many times the limit is borderline (inconclusive), not a failure.
 CV_BORDERLINE_FACTOR = 1.25
 #: Fewer stitches than this share of the references' count: an irregularity may be missed stitches.
@@ -839,7 +849,8 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
     is the references' scatter (they share one true pitch and slant), never
     less than the floors above. Regularity: the largest spacing CV an
     authentic seam may show is ``CV_FACTOR`` times the references' worst, and
-    at least their median plus ``CV_SIGMAS`` standard deviations.
+    at least their median plus ``CV_SIGMAS`` standard deviations, leaving out a
+    reference far more irregular than the others (:func:`_without_outliers`).
     """
     hint = float(np.mean(tolerances.pitch_mm)) if tolerances.pitch_mm else None
     ref_m = [measure_seam(r, pitch_hint_mm=hint) for r in references]
@@ -911,6 +922,7 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
         angle_range, angle_source = (-90.0, 90.0), "none"
     max_cv = None
     if cvs:
+        cvs = _without_outliers(cvs)
         sd = float(np.std(cvs, ddof=1)) if len(cvs) >= 2 else 0.0
         max_cv = max(CV_FACTOR * max(cvs), float(np.median(cvs)) + CV_SIGMAS * sd)
     return StitchingPrepared(polarity, reliable, (float(pitch_range[0]), float(pitch_range[1])), pitch_source, u_p,
@@ -918,6 +930,20 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
                              ref_pitch, float(np.median([m.stitch_count for m in good])) if good else None,
                              tuple(_measured(m) for m in ref_m),
                              tuple(_measured(m) for m in fake_m), tuple(notes))
+
+
+def _without_outliers(values: list[float]) -> list[float]:
+    """``values`` without those far above the rest (robust z-score over :data:`OUTLIER_SIGMAS`).
+
+    One reference shot whose seam measured poorly (a stitch split, the seam partly found) must
+    not widen a bound set from the references' worst: the irregularity bound then let an
+    irregular counterfeit pass. Far above means above the median by more than OUTLIER_SIGMAS
+    robust deviations (1.4826 MAD, at least a tenth of the median)."""
+    if len(values) < 3:
+        return values
+    med = float(np.median(values))
+    spread = max(1.4826 * float(np.median(np.abs(np.asarray(values) - med))), 0.1 * abs(med))
+    return [v for v in values if v <= med + OUTLIER_SIGMAS * spread]
 
 
 def _judge(value: float, bounds: tuple[float, float], u: float) -> tuple[str, float]:

@@ -18,7 +18,7 @@ from tools.demogen.designs import DEMO_DESIGNS, random_design
 from tools.demogen.photos import PhotoJob, job_rng, make_photo
 from vision.findings import Status
 from vision.image_io import decode_image
-from vision.stitching import StitchingPrepared, analyse, measure_seam, prepare
+from vision.stitching import StitchingPrepared, _without_outliers, analyse, measure_seam, prepare
 from vision.zone import Tolerances
 
 from .demo_data import DEMO, load, truth, zone_images, zone_spec
@@ -207,3 +207,29 @@ def test_slanted_stitches_on_a_dotted_material_are_measured_along_their_axis() -
         assert m, m
         assert abs(m.pitch_mm - truth["pitch_mm"]) < 0.08, (m.pitch_mm, truth["pitch_mm"])
         assert abs(m.angle_deg - truth["angle_deg"]) < 2.0, (m.angle_deg, truth["angle_deg"])
+
+
+def test_fine_light_thread_on_a_pored_material_is_found() -> None:
+    """A fine light thread on a material with bright pores: six robust deviations of the material's
+    ripple lay above the thread itself, so no stitch was found on any photo of the brand."""
+    rng = job_rng(404, "heldout/designs")
+    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "casa-zelel")
+    refs = tuple(rendered(design, "stitching", f"test/zelel-ref-{i}", gentle=True)[0] for i in range(3))
+    lo, hi = design.stitching.pitch_mm * 0.93, design.stitching.pitch_mm * 1.07
+    tol = Tolerances(pitch_mm=(lo, hi), angle_deg=(design.stitching.slant_deg - 6, design.stitching.slant_deg + 6))
+    prep = prepare(refs, (), tol)
+    photo, truth = rendered(design, "stitching", "test/zelel-authentic")
+    result = analyse(prep, photo)
+    assert result.status is Status.PASS, [f.message for f in result.findings]
+    pitch = next(f.value for f in result.findings if f.metric == "pitch_mm")
+    assert abs(pitch - truth["pitch_mm"]) < 0.1
+    fake, _ = rendered(design, "stitching", "test/zelel-pitch", tell="pitch")
+    assert analyse(prep, fake).status is Status.FAIL
+
+
+def test_one_poorly_measured_reference_does_not_excuse_an_irregular_seam() -> None:
+    """The irregularity bound is set from the references' worst spacing variation: one reference
+    whose seam measured poorly must not widen it so far that an irregular counterfeit passes."""
+    assert _without_outliers([0.169, 0.042, 0.055, 0.042]) == [0.042, 0.055, 0.042]
+    assert _without_outliers([0.04, 0.05, 0.06, 0.05]) == [0.04, 0.05, 0.06, 0.05]
+    assert _without_outliers([0.05, 0.05, 0.05, 0.05]) == [0.05, 0.05, 0.05, 0.05]
