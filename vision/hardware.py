@@ -292,12 +292,18 @@ def _card_and_gains(work: np.ndarray) -> tuple[ScaleCard | None, np.ndarray | No
     return card, white_gains(work, card)
 
 
-def _card_exclusion(work: np.ndarray, card: ScaleCard | None) -> np.ndarray:
+def _card_exclusion(work: np.ndarray, card: ScaleCard | None, *, measured: bool = False) -> np.ndarray:
+    """Where the scale card lies in a working image: a generous square around the marker (its white
+    and its shadow on any card), or, ``measured``, the card's white as the photo shows it
+    (:meth:`vision.scale_card.ScaleCard.silhouette`), for a plate lying right beside the card."""
+    if card is None:
+        return np.zeros(work.shape[:2], bool)
+    if measured:
+        return card.silhouette(work)
     mask = np.zeros(work.shape[:2], np.uint8)
-    if card is not None:
-        c = card.corners.mean(axis=0)
-        quad = c + 1.9 * (card.corners - c)     # the card with its white margin and shadow
-        cv2.fillConvexPoly(mask, np.round(quad).astype(np.int32), 1)
+    c = card.corners.mean(axis=0)
+    quad = c + 1.9 * (card.corners - c)     # the card with its white margin and shadow
+    cv2.fillConvexPoly(mask, np.round(quad).astype(np.int32), 1)
     return mask > 0
 
 
@@ -315,11 +321,18 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
     """Features, frame, plate, engraving, the references' metal colour and the calibrated bounds."""
     works = [sc.to_working(r)[0] for r in references]
     cards = [_card_and_gains(w) for w in works]
-    shapes = logo.build_shape_reference(tuple(references), tuple(counterfeits),
-                                        exclude=tuple(_card_exclusion(w, c) for w, (c, _) in zip(works, cards)),
-                                        grow=FRAME_GROW)
-    shapes = without_border(shapes)
-    plate = build_plate(shapes)
+    for measured in (False, True):
+        # a plate right beside the card reaches into the generous square left out around it: its
+        # outline is found only once the card's own white is left out instead
+        exclude = tuple(_card_exclusion(w, c, measured=measured) for w, (c, _) in zip(works, cards))
+        shapes = without_border(logo.build_shape_reference(tuple(references), tuple(counterfeits),
+                                                           exclude=exclude, grow=FRAME_GROW))
+        try:
+            plate = build_plate(shapes)
+            break
+        except ValueError:
+            if measured:
+                raise
     # refine on the plate and a rim of what surrounds it, not on the wider scene
     k = max(3, int(round(0.04 * sc.FRAME_LONG_SIDE))) | 1
     around = cv2.dilate(plate.mask.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0

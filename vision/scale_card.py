@@ -18,6 +18,14 @@ DEFAULT_SIDE_MM = 20.0
 CARD_IDS = range(10)
 
 
+#: :meth:`ScaleCard.silhouette` looks this many marker sides beyond the black square at most ...
+CARD_REACH = 0.45
+#: ... for card white at least this share of the quiet zone's grey level ...
+CARD_WHITE_SHARE = 0.75
+#: ... and grows the card found by this many marker sides (the edge's blur, the card's shadow).
+CARD_EDGE_SIDES = 0.06
+
+
 @dataclass(frozen=True)
 class ScaleCard:
     marker_id: int
@@ -65,6 +73,43 @@ class ScaleCard:
         samples = rgb[pts[inside, 1], pts[inside, 0]].astype(np.float64)
         total = samples.sum(axis=1)
         return samples[total >= np.median(total)].mean(axis=0)
+
+    def silhouette(self, rgb: np.ndarray, *, reach: float = CARD_REACH) -> np.ndarray:
+        """Where the card lies in the photo (bool, the photo's shape): the black square and the
+        white card around it, at most ``reach`` marker sides beyond the square on any side.
+
+        Cards differ in how much white surrounds the marker, and an item's part may lie right
+        beside it: the white is followed out from the square (as bright as the quiet zone, within
+        :data:`CARD_WHITE_SHARE` of its level, and connected to it) rather than assumed, and grown
+        by the edge's blur and the card's shadow (:data:`CARD_EDGE_SIDES`).
+        """
+        h, w = rgb.shape[:2]
+        s = self.side_mm
+        lo, hi = -reach * s, (1 + reach) * s
+        r = max(2.0, min(8.0, self.px_per_mm))                  # plane px per mm
+        n = int(np.ceil((hi - lo) * r))
+        plane_to_mm = np.array([[1 / r, 0, lo], [0, 1 / r, lo], [0, 0, 1]])
+        to_photo = np.linalg.inv(self.to_mm) @ plane_to_mm
+        grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
+        plane = cv2.warpPerspective(grey, to_photo, (n, n), flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
+                                    borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        square = np.zeros((n, n), np.uint8)
+        a, b = int(round(-lo * r)), int(round((s - lo) * r))
+        square[a:b, a:b] = 1
+        white = self.white_reference(rgb)
+        card = square.copy()
+        if white is not None:
+            level = float(cv2.cvtColor(np.uint8([[white]]), cv2.COLOR_RGB2GRAY)[0, 0])
+            bright = (plane >= CARD_WHITE_SHARE * level).astype(np.uint8)
+            _, labels = cv2.connectedComponents(bright, connectivity=4)
+            # the white that touches the square all round (the quiet zone), not a bright item nearby
+            ring = (cv2.dilate(square, np.ones((5, 5), np.uint8)) > 0) & (square == 0) & (bright > 0)
+            if ring.any():
+                card |= (labels == np.bincount(labels[ring]).argmax()).astype(np.uint8)
+        grow = int(np.ceil(CARD_EDGE_SIDES * s * r)) * 2 + 1
+        card = cv2.dilate(card, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (grow, grow)))
+        out = cv2.warpPerspective(card, to_photo, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+        return out > 0
 
 
 @dataclass(frozen=True)

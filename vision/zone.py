@@ -28,7 +28,7 @@ from .findings import ZoneAnalysis
 
 #: Bumped whenever a default, a threshold rule or a metric changes: a verdict
 #: records it, so a supervisor can tell which engine judged an item.
-ALGORITHM_VERSION = "2026.12.3"
+ALGORITHM_VERSION = "2026.12.4"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tools.demogen.designs import random_design
+from tools.demogen.photos import PhotoJob, job_rng, make_photo
 from vision import hardware
+from vision.image_io import decode_image
 from vision.findings import Status
 from vision.scale_card import find_scale_card
 from vision.zone import Tolerances
@@ -101,3 +104,28 @@ def test_a_counterfeit_just_past_the_bound_does_not_make_it_decisive() -> None:
     bound = hardware.separated_decisive(near, 0.12)
     assert bound.limit == near.limit and not bound.decisive(0.383) and not bound.decisive(0.44)
     assert bound.decisive(0.6) and bound.fail_limit >= bound.limit + 0.12
+
+
+def _rendered(design, name: str, *, gentle: bool = False):  # type: ignore[no-untyped-def]
+    job = PhotoJob(name, 4242, design, design.zone("hardware"), (1280, 960), 12.0, gentle=gentle)
+    return decode_image(make_photo(job).jpeg)
+
+
+def test_a_plate_right_beside_the_card_is_found() -> None:
+    """A plate that starts just past the card's white: the generous square left out around the card
+    cut into it, its outline touched the region's edge and the references could not be prepared.
+    The card's own white, as the photo shows it, is left out instead."""
+    rng = job_rng(404, "heldout/designs")
+    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "maison-norwen")
+    refs = tuple(_rendered(design, f"test/norwen-ref-{i}", gentle=True) for i in range(3))
+    prep = hardware.prepare(refs, (), Tolerances(max_delta_e=6.0))
+    result = hardware.analyse(prep, _rendered(design, "test/norwen-authentic"))
+    assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
+    # the card's silhouette holds the marker and its white, and not the plate beside it
+    work = refs[0]
+    card = find_scale_card(work)
+    assert card
+    silhouette = card.silhouette(work)
+    centre = card.corners.mean(axis=0)
+    assert silhouette[int(centre[1]), int(centre[0])]
+    assert silhouette.sum() < hardware._card_exclusion(work, card).sum()
