@@ -20,6 +20,7 @@ databases or Qt.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Protocol
 
 import numpy as np
@@ -29,6 +30,21 @@ from .findings import ZoneAnalysis
 #: Bumped whenever a default, a threshold rule or a metric changes: a verdict
 #: records it, so a supervisor can tell which engine judged an item.
 ALGORITHM_VERSION = "2026.12.4"
+
+#: The libraries whose numerics shape a verdict: a different OpenCV alone turned a counterfeit's
+#: decisive logo difference into an inconclusive one (5.0 -> 5.1), so a replay needs them too.
+NUMERIC_LIBRARIES = ("opencv-python-headless", "numpy", "scikit-image", "scipy")
+
+
+def library_versions() -> dict[str, str]:
+    """The installed versions of :data:`NUMERIC_LIBRARIES`, recorded with every verdict."""
+    found = {}
+    for name in NUMERIC_LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from vision.findings import Evidence, Finding, Status, ZoneAnalysis
 from vision.fusion import SecondOpinion
 from vision.image_io import ImageError, decode_for_analysis
 from vision.quality import QualityReport, assess_photo
-from vision.zone import ALGORITHM_VERSION
+from vision.zone import ALGORITHM_VERSION, library_versions
 
 from .second_opinion import ModelUnavailable, SecondOpinions
 
@@ -104,6 +104,7 @@ class InspectionResult:
             "judged_against": {
                 "pack_version": self.pack.version, "pack_revision": self.pack.revision,
                 "pack_digest": self.pack.digest, "algorithm_version": ALGORITHM_VERSION,
+                "libraries": library_versions(),
                 "references": {z.zone.id: [r.sha256 for r in z.zone.references] for z in self.zones},
                 "models": {m.sha256: {"name": m.name, "version": m.version, "threshold": m.threshold,
                                       "kinds": list(m.kinds)}

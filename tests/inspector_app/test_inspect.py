@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import cv2
 import pytest
 
 from inspector_app.cli import main
@@ -68,6 +69,8 @@ def test_json_has_the_documented_shape(env: Path, tmp_path: Path, capsys: pytest
         for ev in zone["evidence"]:
             assert ev["sha256"] in store
     assert result["judged_against"]["pack_version"] == "2026.11.0"
+    # what a replay needs besides the pack and the algorithm: the numeric libraries' versions
+    assert result["judged_against"]["libraries"]["opencv-python-headless"].startswith(cv2.__version__)
 
 
 def test_aligned_zones_carry_the_shipped_models_second_opinion(env: Path, tmp_path: Path,
