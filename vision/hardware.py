@@ -124,13 +124,6 @@ def delta_e(lab1: np.ndarray, lab2: np.ndarray) -> float:
 
 # --- plate -----------------------------------------------------------------------------------
 
-def _fill_holes(mask: np.ndarray) -> np.ndarray:
-    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    out = np.zeros(mask.shape, np.uint8)
-    cv2.drawContours(out, contours, -1, 1, -1)
-    return out > 0
-
-
 def _components(mask: np.ndarray, region: np.ndarray) -> list[np.ndarray]:
     """Closed components of ``mask`` that do not reach the region's edge, largest first."""
     edge = region & ~(cv2.erode(region.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
@@ -162,7 +155,7 @@ def find_plate(soft: np.ndarray, region: np.ndarray, in_ink_class: bool | None =
         mask = ((soft > 0.5) if cls else (soft <= 0.5)) & region
         mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
         for comp in _components(mask, region):
-            filled = _fill_holes(cv2.morphologyEx(comp.astype(np.uint8), cv2.MORPH_CLOSE, kernel) > 0)
+            filled = sc.fill_holes(cv2.morphologyEx(comp.astype(np.uint8), cv2.MORPH_CLOSE, kernel) > 0)
             if near is not None:
                 inter = (filled & near).sum() / max((filled | near).sum(), 1)
                 if inter < 0.3:

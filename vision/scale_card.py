@@ -102,7 +102,7 @@ class ScaleCard:
             level = float(cv2.cvtColor(np.uint8([[white]]), cv2.COLOR_RGB2GRAY)[0, 0])
             bright = (plane >= CARD_WHITE_SHARE * level).astype(np.uint8)
             _, labels = cv2.connectedComponents(bright, connectivity=4)
-            # the white that touches the square all round (the quiet zone), not a bright item nearby
+            # the white around the square (its quiet zone) and what it joins, not a bright item apart from it
             ring = (cv2.dilate(square, np.ones((5, 5), np.uint8)) > 0) & (square == 0) & (bright > 0)
             if ring.any():
                 card |= (labels == np.bincount(labels[ring]).argmax()).astype(np.uint8)

@@ -522,15 +522,19 @@ def item_silhouette(images: list[np.ndarray] | tuple[np.ndarray, ...], matched: 
             return None
         hits = np.bincount(labels[matched & (material > 0)], minlength=count)
         hits[0] = 0
-        piece = (labels == int(np.argmax(hits))).astype(np.uint8)
-        filled = piece.copy()
-        contours, _ = cv2.findContours(piece, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-        cv2.drawContours(filled, contours, -1, 1, thickness=cv2.FILLED)
-        votes += filled
+        votes += fill_holes(labels == int(np.argmax(hits)))
     item = votes * 2 > len(images)
     if not (item & matched).sum() >= 0.9 * matched.sum():
         return None     # the material does not hold the features: no silhouette to trust
     return item
+
+
+def fill_holes(mask: np.ndarray) -> np.ndarray:
+    """``mask`` (bool) with every hole inside its outer outlines filled."""
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    out = np.zeros(mask.shape, np.uint8)
+    cv2.drawContours(out, contours, -1, 1, -1)
+    return out > 0
 
 
 def _bounding_box(mask: np.ndarray, margin: int) -> tuple[slice, slice]:
