@@ -115,22 +115,29 @@ def test_measurements_match_the_rendered_truth() -> None:
     assert max(angle_err) < 1.6
 
 
+def _judged_like_the_brand(design, tell: str) -> None:  # type: ignore[no-untyped-def]
+    """References and photos of a never-seen brand rendered here: an authentic seam passes with its
+    pitch measured within 0.1 mm of the truth, and a seam with the ``tell`` fails."""
+    name = design.brand
+    refs = tuple(rendered(design, "stitching", f"test/{name}-ref-{i}", gentle=True)[0] for i in range(3))
+    lo, hi = design.stitching.pitch_mm * 0.93, design.stitching.pitch_mm * 1.07
+    tol = Tolerances(pitch_mm=(lo, hi), angle_deg=(design.stitching.slant_deg - 6, design.stitching.slant_deg + 6))
+    prep = prepare(refs, (), tol)
+    photo, truth = rendered(design, "stitching", f"test/{name}-authentic")
+    result = analyse(prep, photo)
+    assert result.status is Status.PASS, [f.message for f in result.findings]
+    pitch = next(f.value for f in result.findings if f.metric == "pitch_mm")
+    assert abs(pitch - truth["pitch_mm"]) < 0.1
+    fake, _ = rendered(design, "stitching", f"test/{name}-{tell}", tell=tell)
+    assert analyse(prep, fake).status is Status.FAIL
+
+
 def test_never_seen_brand_with_fresh_photos() -> None:
     """A random brand (not a demo one): references and photos rendered here."""
     rng = job_rng(11, "heldout/designs")
     design = [random_design(rng) for _ in range(2)][1]
     assert design.brand == "house-korquin"
-    refs = tuple(rendered(design, "stitching", f"test/ref-{i}", gentle=True)[0] for i in range(3))
-    lo, hi = design.stitching.pitch_mm * 0.93, design.stitching.pitch_mm * 1.07
-    tol = Tolerances(pitch_mm=(lo, hi), angle_deg=(design.stitching.slant_deg - 6, design.stitching.slant_deg + 6))
-    prep = prepare(refs, (), tol)
-    photo, truth = rendered(design, "stitching", "test/authentic")
-    result = analyse(prep, photo)
-    assert result.status is Status.PASS, [f.message for f in result.findings]
-    pitch = next(f.value for f in result.findings if f.metric == "pitch_mm")
-    assert abs(pitch - truth["pitch_mm"]) < 0.1
-    fake, _ = rendered(design, "stitching", "test/slant", tell="slant")
-    assert analyse(prep, fake).status is Status.FAIL
+    _judged_like_the_brand(design, "slant")
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -214,17 +221,7 @@ def test_fine_light_thread_on_a_pored_material_is_found() -> None:
     ripple lay above the thread itself, so no stitch was found on any photo of the brand."""
     rng = job_rng(404, "heldout/designs")
     design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "casa-zelel")
-    refs = tuple(rendered(design, "stitching", f"test/zelel-ref-{i}", gentle=True)[0] for i in range(3))
-    lo, hi = design.stitching.pitch_mm * 0.93, design.stitching.pitch_mm * 1.07
-    tol = Tolerances(pitch_mm=(lo, hi), angle_deg=(design.stitching.slant_deg - 6, design.stitching.slant_deg + 6))
-    prep = prepare(refs, (), tol)
-    photo, truth = rendered(design, "stitching", "test/zelel-authentic")
-    result = analyse(prep, photo)
-    assert result.status is Status.PASS, [f.message for f in result.findings]
-    pitch = next(f.value for f in result.findings if f.metric == "pitch_mm")
-    assert abs(pitch - truth["pitch_mm"]) < 0.1
-    fake, _ = rendered(design, "stitching", "test/zelel-pitch", tell="pitch")
-    assert analyse(prep, fake).status is Status.FAIL
+    _judged_like_the_brand(design, "pitch")
 
 
 def test_one_poorly_measured_reference_does_not_excuse_an_irregular_seam() -> None:
