@@ -125,7 +125,10 @@ def importer(workstation: Workstation, tmp_path: Path) -> Callable[[bytes, Sourc
         path = tmp_path / f"fuzz{next(counter)}.zip"
         path.write_bytes(archive)
         try:
-            import_pack(path, session_factory=workstation.session_factory, store=workstation.store, limits=limits)
+            # forced: an archive that is still a valid pack imports (as a new revision) rather than being
+            # refused as "already in the library", which would hide everything behind that check
+            import_pack(path, session_factory=workstation.session_factory, store=workstation.store, limits=limits,
+                        force=True)
         except PackError as exc:
             assert exc.problems and not any("\n" in str(p) for p in exc.problems), exc.describe()
             assert snapshot(workstation) == state[0]
@@ -138,19 +141,17 @@ def importer(workstation: Workstation, tmp_path: Path) -> Callable[[bytes, Sourc
 
 
 def test_hostile_zip_import_fuzz(workstation: Workstation, make_pack: PackFactory, tmp_path: Path) -> None:
-    counter = itertools.count()
     base = make_pack()
     files = pack_files(base)
     attempt = importer(workstation, tmp_path)
 
+    # The archives are drawn from the same files every time: a pack version that changed from one
+    # example to the next changed the archive's length, and hypothesis, replaying an example, found
+    # its draws bounded differently ("inconsistent data generation").
     @settings(max_examples=60, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
     @given(st.data(), st.sampled_from([SourceLimits(), TIGHT]))
     def hostile_zip_is_refused_cleanly(data: st.DataObject, limits: SourceLimits) -> None:
-        # A fresh version each time, so that an archive that is still a valid pack imports rather than
-        # being refused as "already in the library", which would hide everything behind it.
-        version = f"2026.11.{next(counter)}"
-        manifest = files["pack.toml"].replace(b'version = "2026.11.0"', f'version = "{version}"'.encode())
-        attempt(data.draw(hostile_zips({**files, "pack.toml": manifest})), limits)
+        attempt(data.draw(hostile_zips(files)), limits)
 
     assert fuzz(hostile_zip_is_refused_cleanly) > 0
