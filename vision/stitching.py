@@ -206,29 +206,23 @@ def _response(img: np.ndarray, polarity: str, r: float) -> np.ndarray:
     return cv2.morphologyEx(img, op, kernel)
 
 
-def _level(values: np.ndarray, top: float) -> float:
-    """Threshold halfway to the strongest structures, above the material's own ripple."""
+def _level(values: np.ndarray, top: float, *, ripple_cap: float = math.inf) -> float:
+    """Threshold halfway to the strongest structures, above the material's own ripple (six robust
+    deviations above its median, at most ``ripple_cap``)."""
     if values.size > 20000:
         values = values[:: values.size // 20000]
     med = float(np.median(values))
     mad = float(np.median(np.abs(values - med))) + 1e-6
-    return max(med + 6 * 1.4826 * mad, 0.4 * float(np.percentile(values, top)))
+    return max(min(med + 6 * 1.4826 * mad, ripple_cap), 0.4 * float(np.percentile(values, top)))
 
 
 def _thread_level(response: np.ndarray, beside: np.ndarray) -> float:
-    """Threshold of thread in a band's response: above the material's own ripple, and at least
-    40 % of the way to the strongest structures (:func:`_level`). A pored or woven material's
+    """Threshold of thread in a band's response (:func:`_level`). A pored or woven material's
     ripple is far from Gaussian: six robust deviations above its median can lie above the thread
     itself, so the ripple is capped at its brightest spots as the rows ``beside`` the seam show them."""
-    values = response.ravel()
-    if values.size > 20000:
-        values = values[:: values.size // 20000]
-    med = float(np.median(values))
-    ripple = med + 6 * 1.4826 * float(np.median(np.abs(values - med)))
     material = response[beside]
-    if material.size >= 100:
-        ripple = min(ripple, float(np.percentile(material, 99.5)))
-    return max(ripple, 0.4 * float(np.percentile(values, 99.0)))
+    cap = float(np.percentile(material, 99.5)) if material.size >= 100 else math.inf
+    return _level(response.ravel(), 99.0, ripple_cap=cap)
 
 
 def _coarse_lines(grey: np.ndarray, card: ScaleCard, polarity: str) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -630,8 +624,9 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
     # saturate the thread's own shading (twist, sheen) so the profile shows stitches and gaps
     positive = weights[weights > 0]
     cap = float(np.median(positive)) if positive.size else 1.0
+    saturated = np.minimum(weights, cap)
     # 3. where along the line the seam runs
-    smooth = cv2.blur(np.minimum(weights, cap).mean(axis=0).reshape(1, -1), (max(3, int(4 * r)), 1)).ravel()
+    smooth = cv2.blur(saturated.mean(axis=0).reshape(1, -1), (max(3, int(4 * r)), 1)).ravel()
     a, b = _longest_run(smooth > 0.3 * max(float(np.percentile(smooth, 95)), 1e-6))
     if b - a < MIN_SEAM_MM * r:
         return None
@@ -642,7 +637,7 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
     else:
         lo_p, hi_p = 1.0, 12.0
     # slanted stitches overlap in a projection straight across the seam: project along them
-    shear = _stitch_shear(np.minimum(weights[:, a:b], cap), r, lo_p * r, hi_p * r)
+    shear = _stitch_shear(saturated[:, a:b], r, lo_p * r, hi_p * r)
     weights = _sheared(weights, shear)
     seg = np.minimum(weights, cap).mean(axis=0)[a:b]
     # slow changes of light along the seam are not stitches

@@ -20,6 +20,7 @@ databases or Qt.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Protocol
 
@@ -36,8 +37,10 @@ ALGORITHM_VERSION = "2026.12.4"
 NUMERIC_LIBRARIES = ("opencv-python-headless", "numpy", "scikit-image", "scipy")
 
 
+@cache
 def library_versions() -> dict[str, str]:
-    """The installed versions of :data:`NUMERIC_LIBRARIES`, recorded with every verdict."""
+    """The installed versions of :data:`NUMERIC_LIBRARIES`, recorded with every verdict (read once:
+    they do not change while the process runs)."""
     found = {}
     for name in NUMERIC_LIBRARIES:
         try:

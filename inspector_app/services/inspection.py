@@ -104,7 +104,7 @@ class InspectionResult:
             "judged_against": {
                 "pack_version": self.pack.version, "pack_revision": self.pack.revision,
                 "pack_digest": self.pack.digest, "algorithm_version": ALGORITHM_VERSION,
-                "libraries": library_versions(),
+                "libraries": dict(library_versions()),
                 "references": {z.zone.id: [r.sha256 for r in z.zone.references] for z in self.zones},
                 "models": {m.sha256: {"name": m.name, "version": m.version, "threshold": m.threshold,
                                       "kinds": list(m.kinds)}
