@@ -26,7 +26,11 @@ perspective, so everything is measured on that plane in millimetres:
    ``HINT_RANGE`` of it: half the pitch (the thread's twist or sheen splitting
    each stitch) and twice it (pairs of stitches) are the classic harmonic
    ambiguities, and a period whose half repeats as well is a finer structure
-   (a mesh row), not stitches. A stitch's axis is the principal axis of its
+   (a mesh row), not stitches. The profile is read twice: from the grey band,
+   and from the band projected on the colour that tells thread from material
+   (Fisher's discriminant), where a twisted thread's dark bands fade and the
+   gaps between stitches stand out; both compete as candidates. A stitch's
+   axis (always in grey) is the principal axis of its
    own blob when it stands alone (a short stitch's line integrals lean
    toward its twist), else the direction of the segment through its
    centre that collects the most thread (line integrals over angles), which
@@ -160,13 +164,15 @@ MAX_LINES = 2
 STRIP_HALF_MM = 5.0
 
 
-def _work_image(photo: np.ndarray) -> tuple[np.ndarray, float]:
-    """Grey work image (long side at most WORK_LONG_SIDE) and its scale to the photo."""
-    grey = cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY) if photo.ndim == 3 else photo
-    scale = min(1.0, WORK_LONG_SIDE / max(grey.shape[:2]))
+def _work_image(photo: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, float]:
+    """Grey and colour work images (long side at most WORK_LONG_SIDE; colour None for a grey
+    photo) and their scale to the photo."""
+    scale = min(1.0, WORK_LONG_SIDE / max(photo.shape[:2]))
     if scale < 1.0:
-        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    return grey, scale
+        photo = cv2.resize(photo, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    if photo.ndim == 2:
+        return photo, None, scale
+    return cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY), photo, scale
 
 
 def _window_mm(card: ScaleCard) -> tuple[np.ndarray, np.ndarray]:
@@ -276,20 +282,27 @@ class _Strip:
     r: float                    # strip px per mm
     positions: np.ndarray       # (N,) stitch centres along the seam, strip px (sorted)
     offsets: np.ndarray         # (N,) stitch centres across the seam, strip px from the centre row
-    axes: np.ndarray            # (N,) stitch axis angle, strip frame (y down), radians
-    elongations: np.ndarray     # (N,)
+    axes: np.ndarray | None     # (N,) stitch axis angle, strip frame (y down), radians (see _with_axes)
+    elongations: np.ndarray | None   # (N,)
     periodicity: float          # autocorrelation of the seam profile at one pitch, 0..1
     period_px: float
-    response: np.ndarray | None = None   # the band's thread response (for the chosen seam's axes)
+    response: np.ndarray        # the band's thread response (for the stitches' axes)
+
+    @property
+    def reach(self) -> float:
+        """The seam's length times its periodicity: its score if its stitches are elongated.
+        The length, not the stitch count: a count favours any finer periodic structure (a mesh,
+        pores in rows) over the stitches."""
+        if len(self.positions) == 0:
+            return 0.0
+        span_mm = (float(self.positions[-1] - self.positions[0]) + self.period_px) / self.r
+        return span_mm * max(self.periodicity, 0.0)
 
     @property
     def score(self) -> float:
-        if len(self.positions) == 0 or np.median(self.elongations) < MIN_ELONGATION:
+        if self.elongations is None or len(self.positions) == 0 or np.median(self.elongations) < MIN_ELONGATION:
             return 0.0
-        # the seam's length, not its stitch count: a count favours any finer periodic
-        # structure (a mesh, pores in rows) over the stitches
-        span_mm = (float(self.positions[-1] - self.positions[0]) + self.period_px) / self.r
-        return span_mm * max(self.periodicity, 0.0)
+        return self.reach
 
 
 def _strip_extent(card: ScaleCard, shape: tuple[int, int], point: np.ndarray,
@@ -561,11 +574,38 @@ def _stitch_shear(band: np.ndarray, r: float, lo_px: float, hi_px: float) -> flo
     return best
 
 
+def _thread_contrast(band: np.ndarray, thread: np.ndarray, outside: np.ndarray) -> np.ndarray | None:
+    """The colour band projected on the direction that best tells thread from material
+    (Fisher's discriminant, thread up), or None when too few pixels of either show.
+
+    A stitch's own shading (a twisted thread's bands, its sheen) changes its lightness, not its
+    colour; the gap between two stitches shows the material. In grey the two look alike and the
+    twist's finer period competes with the stitches'; across colours they do not, as far as the
+    thread's colour differs from the material's (a grey thread on grey leather projects on grey).
+    """
+    x_t = band[thread]
+    x_m = band[outside].reshape(-1, band.shape[2])
+    if len(x_t) < 20 or len(x_m) < 20:
+        return None
+    # a few thousand pixels of each fix the two means and spreads as well as all of them
+    x_t = x_t[:: max(1, len(x_t) // 5000)].astype(np.float64)
+    x_m = x_m[:: max(1, len(x_m) // 5000)].astype(np.float64)
+    cov = np.cov(x_t.T) + np.cov(x_m.T) + 1e-3 * np.eye(band.shape[2])
+    gap = x_t.mean(axis=0) - x_m.mean(axis=0)
+    d = np.linalg.solve(cov, gap)
+    if not np.isfinite(d).all() or float(d @ gap) <= 0:
+        return None
+    d *= abs(float(gap.mean())) / float(d @ gap) if abs(float(gap.mean())) > 1e-6 else 1.0 / float(d @ gap)
+    return cv2.transform(band, d.astype(np.float32).reshape(1, -1))
+
+
 def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.ndarray,
-           polarity: str, hint_mm: float | None = None) -> _Strip | None:
+           polarity: str, hint_mm: float | None = None, colour: np.ndarray | None = None) -> list[_Strip]:
+    """The band straightened along a candidate line, and the stitches found in it: from its grey
+    response, and (``colour`` given) from its thread-against-material colour contrast."""
     extent = _strip_extent(card, grey.shape[:2], point, direction)
     if extent is None:
-        return None
+        return []
     r = float(np.clip(card.px_per_mm, 4.0, METRIC_PX_PER_MM))
     t = np.arange(extent[0], extent[1], 1.0 / r)
     s = np.arange(-STRIP_HALF_MM, STRIP_HALF_MM, 1.0 / r)
@@ -580,7 +620,7 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
         mass = w.sum(axis=0)
         cols = mass > 0.2 * max(float(np.percentile(mass, 90)), 1e-6)
         if cols.sum() < MIN_SEAM_MM * r / 3:
-            return None
+            return []
         rows = np.arange(near.start, near.start + w.shape[0], dtype=np.float64)
         sc = (w[:, cols] * rows[:, None]).sum(axis=0) / mass[cols] - centre
         tc = np.nonzero(cols)[0].astype(np.float64)
@@ -615,10 +655,31 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
     span = r1 - r0
     outside = np.r_[0:max(0, r0 - int(0.5 * r)), min(len(s), r1 + int(0.5 * r)):len(s)]
     if len(outside) < 2 or span <= 0:
-        return None
+        return []
     contrast = float(band[r0:r1].mean() - band[outside].mean())
     if (contrast <= 0) if polarity == "bright" else (contrast >= 0):
-        return None
+        return []
+    strips = [_stitches(response, outside, r0, r1, polarity, point, direction, t, r, hint_mm)]
+    if colour is not None:
+        # the same band told apart by colour: a stitch's shading is lightness, its gaps are material
+        thread = np.zeros(band.shape, bool)
+        thread[r0:r1] = response[r0:r1] > _thread_level(response, outside)
+        projected = _thread_contrast(_sample_band(colour, card, point, direction, t, s), thread, outside)
+        if projected is not None:
+            by_colour = _stitches(_response(cv2.GaussianBlur(projected, (0, 0), 0.6), "bright", r), outside,
+                                  r0, r1, polarity, point, direction, t, r, hint_mm)
+            # the stitches' axes from the grey: a photo's colour is coarser than its grey (JPEG keeps
+            # colour at half resolution), and it tilted the axes of fine stitches by a degree or two
+            if by_colour is not None:
+                strips.append(replace(by_colour, response=response))
+    return [st for st in strips if st is not None]
+
+
+def _stitches(response: np.ndarray, outside: np.ndarray, r0: int, r1: int, polarity: str, point: np.ndarray,
+              direction: np.ndarray, t: np.ndarray, r: float, hint_mm: float | None) -> _Strip | None:
+    """Steps 3 and 4 on a straightened band's thread response: where along the line the seam runs,
+    its period, and one stitch per profile maximum (``r0:r1``: the rows the stitches occupy)."""
+    centre = response.shape[0] // 2
     level = _thread_level(response, outside)
     weights = np.maximum(response[r0:r1] - level, 0)
     # saturate the thread's own shading (twist, sheen) so the profile shows stitches and gaps
@@ -675,10 +736,16 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
         offsets.append(row - centre)
     if not positions:
         return None
-    centres = np.column_stack([positions, np.array(offsets) + centre])
-    axes, elong = _stitch_axes(response, centres, period)
     return _Strip(polarity, point, direction, float(t[0]), r, np.array(positions), np.array(offsets),
-                  axes, elong, periodicity, period, response)
+                  None, None, periodicity, period, response)
+
+
+def _with_axes(strip: _Strip) -> _Strip:
+    """``strip`` with its stitches' axes and elongations measured (a few ms per candidate seam,
+    so only for candidates that could still be chosen)."""
+    centres = np.column_stack([strip.positions, strip.offsets + strip.response.shape[0] // 2])
+    axes, elong = _stitch_axes(strip.response, centres, strip.period_px)
+    return replace(strip, axes=axes, elongations=elong)
 
 
 def measure_seam(photo: np.ndarray, *, polarity: str | None = None, side_mm: float = 20.0,
@@ -692,7 +759,7 @@ def measure_seam(photo: np.ndarray, *, polarity: str | None = None, side_mm: flo
     and a candidate seam whose stitches are spaced like it is preferred over
     one that is not (a panel edge, a mesh texture).
     """
-    grey, scale = _work_image(photo)
+    grey, colour, scale = _work_image(photo)
     card = find_scale_card(grey, side_mm=side_mm)
     if isinstance(card, ScaleCardMissing):
         return SeamNotFound(card.reason, "no scale card: lay the 20 mm card flat beside the seam")
@@ -704,17 +771,21 @@ def measure_seam(photo: np.ndarray, *, polarity: str | None = None, side_mm: flo
     order = ["bright", "dark"] if polarity in (None, "bright") else ["dark", "bright"]
     best: _Strip | None = None
 
-    def rank(st: _Strip) -> tuple[bool, float]:
+    def rank(st: _Strip, score: float | None = None) -> tuple[bool, float]:
+        score = st.score if score is None else score
         if not pitch_hint_mm or len(st.positions) < 3:
-            return True, st.score
+            return True, score
         spacing = float(np.median(np.diff(st.positions))) / st.r
-        return HINT_RANGE[0] <= spacing / pitch_hint_mm <= HINT_RANGE[1], st.score
+        return HINT_RANGE[0] <= spacing / pitch_hint_mm <= HINT_RANGE[1], score
 
     for pol in order:
         for point, direction in _coarse_lines(grey, card, pol):
-            strip = _strip(grey, card, point, direction, pol, pitch_hint_mm)
-            if strip is not None and (best is None or rank(strip) > rank(best)):
-                best = strip
+            for strip in _strip(grey, card, point, direction, pol, pitch_hint_mm, colour):
+                if best is not None and not rank(strip, strip.reach) > rank(best):
+                    continue    # it cannot win even with elongated stitches
+                strip = _with_axes(strip)
+                if best is None or rank(strip) > rank(best):
+                    best = strip
         if polarity is not None and best is not None and len(best.positions) >= MIN_STITCHES:
             break
     count = 0 if best is None or best.score <= 0 else len(best.positions)
@@ -723,10 +794,9 @@ def measure_seam(photo: np.ndarray, *, polarity: str | None = None, side_mm: flo
             f"only {count} stitches found along a seam (need {MIN_STITCHES})",
             f"only {count} stitches found: frame at least {MIN_STITCHES + 4} stitches of the seam, "
             "sharp and unobstructed, with the card beside it", card, count)
-    if best.response is not None:
-        # the blob axes only for the seam kept (they cost a little per stitch)
-        centres = np.column_stack([best.positions, best.offsets + best.response.shape[0] // 2])
-        best = replace(best, axes=_blob_axes(best.response, centres, best.period_px, best.axes))
+    # the blob axes only for the seam kept (they cost a little per stitch)
+    centres = np.column_stack([best.positions, best.offsets + best.response.shape[0] // 2])
+    best = replace(best, axes=_blob_axes(best.response, centres, best.period_px, best.axes))
     return _measurement(best, card, scale)
 
 
