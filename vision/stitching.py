@@ -72,7 +72,7 @@ import numpy as np
 
 from .findings import Evidence, Finding, Status, ZoneAnalysis
 from .quality import glare_finding, resolution_finding
-from .scale_card import ScaleCard, ScaleCardMissing, find_scale_card
+from .scale_card import DEFAULT_SIDE_MM, ScaleCard, ScaleCardMissing, find_scale_card
 from .zone import Tolerances
 
 #: Longest photo side the analysis works at; larger photos are reduced first.
@@ -166,13 +166,20 @@ STRIP_HALF_MM = 5.0
 
 def _work_image(photo: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, float]:
     """Grey and colour work images (long side at most WORK_LONG_SIDE; colour None for a grey
-    photo) and their scale to the photo."""
+    photo) and their scale to the photo.
+
+    Everything is measured on the grey, reduced by area averaging. The colour only tells thread
+    from material, shows glare and draws the evidence, so a bilinear reduction does (a seventh of
+    the cost of an area reduction of three channels at a 12-megapixel photo's 1.56 to 1)."""
     scale = min(1.0, WORK_LONG_SIDE / max(photo.shape[:2]))
+    grey = photo if photo.ndim == 2 else cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY)
     if scale < 1.0:
-        photo = cv2.resize(photo, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     if photo.ndim == 2:
-        return photo, None, scale
-    return cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY), photo, scale
+        return grey, None, scale
+    colour = photo if scale >= 1.0 else cv2.resize(photo, (grey.shape[1], grey.shape[0]),
+                                                   interpolation=cv2.INTER_LINEAR)
+    return grey, colour, scale
 
 
 def _window_mm(card: ScaleCard) -> tuple[np.ndarray, np.ndarray]:
@@ -748,7 +755,7 @@ def _with_axes(strip: _Strip) -> _Strip:
     return replace(strip, axes=axes, elongations=elong)
 
 
-def measure_seam(photo: np.ndarray, *, polarity: str | None = None, side_mm: float = 20.0,
+def measure_seam(photo: np.ndarray, *, polarity: str | None = None, side_mm: float = DEFAULT_SIDE_MM,
                  pitch_hint_mm: float | None = None) -> SeamMeasurement | SeamNotFound:
     """Find the scale card and the seam, and measure its stitches.
 
@@ -759,7 +766,12 @@ def measure_seam(photo: np.ndarray, *, polarity: str | None = None, side_mm: flo
     and a candidate seam whose stitches are spaced like it is preferred over
     one that is not (a panel edge, a mesh texture).
     """
-    grey, colour, scale = _work_image(photo)
+    return _measure(*_work_image(photo), polarity=polarity, side_mm=side_mm, pitch_hint_mm=pitch_hint_mm)
+
+
+def _measure(grey: np.ndarray, colour: np.ndarray | None, scale: float, *, polarity: str | None,
+             side_mm: float, pitch_hint_mm: float | None) -> SeamMeasurement | SeamNotFound:
+    """:func:`measure_seam` on the photo's work images (:func:`_work_image`)."""
     card = find_scale_card(grey, side_mm=side_mm)
     if isinstance(card, ScaleCardMissing):
         return SeamNotFound(card.reason, "no scale card: lay the 20 mm card flat beside the seam")
@@ -1067,12 +1079,13 @@ def _seam_mask(shape: tuple[int, int], m: SeamMeasurement) -> np.ndarray:
 
 def analyse(prepared: StitchingPrepared, photo: np.ndarray) -> ZoneAnalysis:
     """Measure the seam in ``photo`` (RGB uint8) and judge it against the prepared ranges."""
-    scale = min(1.0, WORK_LONG_SIDE / max(photo.shape[:2]))
-    work = photo if scale >= 1.0 else cv2.resize(photo, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    grey, colour, scale = _work_image(photo)
+    work = colour if colour is not None else cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB)
     hint = prepared.reference_pitch_mm if prepared.reliable else None
     if hint is None and np.all(np.isfinite(prepared.pitch_range)) and prepared.pitch_range[1] > 0:
         hint = float(np.mean(prepared.pitch_range))
-    m = measure_seam(work, polarity=prepared.polarity, pitch_hint_mm=hint)
+    # measured on the work images: the card, the seam and the evidence share their pixels
+    m = _measure(grey, colour, 1.0, polarity=prepared.polarity, side_mm=DEFAULT_SIDE_MM, pitch_hint_mm=hint)
     if not m:
         if m.card is None:
             f = Finding("scale_card", "missing", "bench scale card in the photo", False,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import cv2
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -138,6 +139,17 @@ def test_never_seen_brand_with_fresh_photos() -> None:
     design = [random_design(rng) for _ in range(2)][1]
     assert design.brand == "house-korquin"
     _judged_like_the_brand(design, "slant")
+
+
+def test_a_photo_larger_than_the_work_size_is_measured_alike() -> None:
+    """A photo of twice the demo's resolution is reduced to the work size (grey by area, colour
+    bilinear) and measures as the original does."""
+    photo, zone = sample("maison-aurel", "a03")
+    big = cv2.resize(photo, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+    result = analyse(prepared("maison-aurel"), big)
+    assert result.status is Status.PASS, [f.message for f in result.findings]
+    pitch = next(f.value for f in result.findings if f.metric == "pitch_mm")
+    assert abs(pitch - zone["measured"]["pitch_mm"]) < 0.08
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
