@@ -285,13 +285,6 @@ def anchors_of(alignment: Alignment, photo_to_frame: np.ndarray, frame_size: tup
                    alignment.reprojection_px * scale, uncertainty)
 
 
-#: ECC iterations at the finest level of :func:`refine_with`. The coarser levels have converged by
-#: then: at the median a refinement needs fewer than ten here, and one still moving after fifteen
-#: wanders on a patterned material. Its further iterations (up to 40) cost a quarter of a logo
-#: zone's time and changed the outcome of one zone in 1,620 (demo and 16 development brands).
-FINEST_REFINE_ITERATIONS = 15
-
-
 def refine(frame_rgb: np.ndarray, template_grey: np.ndarray, roi: np.ndarray, *,
            anchors: Anchors | None = None, iterations: int = 40) -> np.ndarray | None:
     """:func:`refine_with` a homography (an affine fallback wandered off on patterned material)."""
@@ -315,9 +308,8 @@ def refine_with(frame_rgb: np.ndarray, template_grey: np.ndarray, roi: np.ndarra
     grey = cv2.GaussianBlur(grey.astype(np.float32), (0, 0), REFINE_SIGMA)
     mask = cv2.resize(roi.astype(np.uint8), (tw, th), interpolation=cv2.INTER_NEAREST)
     warp = np.eye(3, dtype=np.float32)
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, iterations, 1e-4)
     for level in (2, 1, 0):
-        count = iterations if level else min(iterations, FINEST_REFINE_ITERATIONS)
-        criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, count, 1e-4)
         f = 2.0 ** level
         size = (max(8, int(tw / f)), max(8, int(th / f)))
         S = np.diag([size[0] / tw, size[1] / th, 1.0]).astype(np.float32)
