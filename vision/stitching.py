@@ -1009,17 +1009,25 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
                              tuple(_measured(m) for m in fake_m), tuple(notes))
 
 
+#: Least spread of the references' spacing CVs, as a share of their median. Authentic references,
+#: each a CV of some twenty spacings in its own light and angle, spread by about a third of their
+#: median (measured on the demo and development brands, e.g. 0.047-0.090 on kestrel-athletics):
+#: four that happen to agree more closely must not make a fifth, as regular, look far off.
+MIN_CV_SPREAD = 1 / 3
+
+
 def _without_outliers(values: list[float]) -> list[float]:
     """``values`` without those far above the rest (robust z-score over :data:`OUTLIER_SIGMAS`).
 
     One reference shot whose seam measured poorly (a stitch split, the seam partly found) must
     not widen a bound set from the references' worst: the irregularity bound then let an
     irregular counterfeit pass. Far above means above the median by more than OUTLIER_SIGMAS
-    robust deviations (1.4826 MAD, at least a tenth of the median)."""
+    robust deviations (1.4826 MAD, at least :data:`MIN_CV_SPREAD` of the median: four values
+    often agree by chance far more closely than authentic references do)."""
     if len(values) < 3:
         return values
     med = float(np.median(values))
-    spread = max(1.4826 * float(np.median(np.abs(np.asarray(values) - med))), 0.1 * abs(med))
+    spread = max(1.4826 * float(np.median(np.abs(np.asarray(values) - med))), MIN_CV_SPREAD * abs(med))
     return [v for v in values if v <= med + OUTLIER_SIGMAS * spread]
 
 
