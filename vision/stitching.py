@@ -602,7 +602,7 @@ def _thread_contrast(band: np.ndarray, thread: np.ndarray, outside: np.ndarray) 
     d = np.linalg.solve(cov, gap)
     if not np.isfinite(d).all() or float(d @ gap) <= 0:
         return None
-    d *= abs(float(gap.mean())) / float(d @ gap) if abs(float(gap.mean())) > 1e-6 else 1.0 / float(d @ gap)
+    d *= float(np.linalg.norm(gap)) / float(d @ gap)     # thread stands as far above the material as in colour
     return cv2.transform(band, d.astype(np.float32).reshape(1, -1))
 
 
