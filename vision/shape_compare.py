@@ -68,15 +68,34 @@ class View:
 
     rgb: np.ndarray
     orb: object                   # align.Features
-    sift: object | None           # align.Features, computed lazily for references
+    sift: object | None           # align.Features, computed lazily for photos
+    plain: object | None = None   # align.Features: ORB on the unequalised grey (see with_plain)
 
 
 def describe(rgb: np.ndarray, *, exclude: np.ndarray | None = None, sift: bool = False) -> View:
     """Features of a working-resolution image; ``exclude`` (bool mask) removes points on it."""
     grey = normalise_grey(rgb)
     orb = _filtered(extract_features(grey, method="orb", max_features=ORB_FEATURES), exclude)
-    sf = _filtered(extract_features(grey, method="sift", max_features=ORB_FEATURES), exclude) if sift else None
-    return View(rgb, orb, sf)
+    if not sift:
+        return View(rgb, orb, None)
+    sf = _filtered(extract_features(grey, method="sift", max_features=ORB_FEATURES), exclude)
+    return View(rgb, orb, sf, _filtered(_plain_features(rgb), exclude))
+
+
+def _plain_features(rgb: np.ndarray):  # type: ignore[no-untyped-def]
+    return extract_features(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), method="orb", max_features=ORB_FEATURES)
+
+
+def with_plain(view: View) -> View:
+    """``view`` with ORB features of its grey as it is, without local contrast equalisation: the
+    last resort when neither equalised ORB nor SIFT align.
+
+    Equalisation lifts a busy material's faint texture (a mottled or speckled leather) above the
+    corners of a thin, high-contrast lettering, and the material's texture differs from item to
+    item, so those features never match: on such a brand no two references aligned. Unequalised,
+    the lettering's corners are the strongest again. Tried last, it changes nothing where the
+    equalised features align."""
+    return view if view.plain is not None else replace(view, plain=_plain_features(view.rgb))
 
 
 #: Longest side a photo's SIFT features are detected at (the fallback when ORB cannot align).
@@ -110,20 +129,25 @@ def _filtered(features, exclude):  # type: ignore[no-untyped-def]
     return Features(features.method, features.points[keep], desc, features.shape)
 
 
+#: The feature sets tried in turn until one aligns (see :func:`with_sift`, :func:`with_plain`).
+METHODS = ("orb", "sift", "plain")
+
+
 def match(ref: View, photo: View, *, method: str = "orb") -> Alignment | AlignmentFailed:
-    a, b = (ref.orb, photo.orb) if method == "orb" else (ref.sift, photo.sift)
+    a, b = getattr(ref, method), getattr(photo, method)
     if a is None or b is None:
         return AlignmentFailed("no features")
     rp, pp = match_features(a, b, ratio=0.8)
     return estimate_homography(rp, pp, ref.rgb.shape[:2], photo.rgb.shape[:2], method=method)
 
 
-def best_alignment(refs: tuple[View, ...], photo: View, *, allow_sift: bool = True
-                   ) -> tuple[int, Alignment | AlignmentFailed]:
+def best_alignment(refs: tuple[View, ...], photo: View) -> tuple[int, Alignment | AlignmentFailed]:
     """Index of the reference that aligns best with the photo, and that alignment (or the failure)."""
     best: tuple[int, Alignment | AlignmentFailed] = (0, AlignmentFailed("no reference"))
-    for method in ("orb", "sift") if allow_sift else ("orb",):
-        target = with_sift(photo) if method == "sift" else photo
+    for method in METHODS:
+        if method == "plain" and best[1]:
+            break       # the last resort only where nothing aligned
+        target = with_sift(photo) if method == "sift" else with_plain(photo) if method == "plain" else photo
         for i, ref in enumerate(refs):
             result = match(ref, target, method=method)
             if result and (not best[1] or result.inliers > best[1].inliers):
@@ -170,9 +194,10 @@ def build_frame(views: tuple[View, ...], *, item_mask: tuple[np.ndarray, ...] | 
     for i in range(n):
         for j in range(n):
             if i != j:
-                result = match(views[j], views[i])   # j -> i
-                if not result:
-                    result = match(views[j], views[i], method="sift")
+                for method in METHODS:   # j -> i
+                    result = match(views[j], views[i], method=method)
+                    if result:
+                        break
                 if result:
                     pair[(j, i)] = result
     if n == 1:
