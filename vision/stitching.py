@@ -293,7 +293,8 @@ class _Strip:
     elongations: np.ndarray | None   # (N,)
     periodicity: float          # autocorrelation of the seam profile at one pitch, 0..1
     period_px: float
-    response: np.ndarray        # the band's thread response (for the stitches' axes)
+    response: np.ndarray        # the band's thread response the stitches were found in
+    axis_response: np.ndarray | None = None   # the grey response, when that was another reading
 
     @property
     def reach(self) -> float:
@@ -678,7 +679,7 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
             # the stitches' axes from the grey: a photo's colour is coarser than its grey (JPEG keeps
             # colour at half resolution), and it tilted the axes of fine stitches by a degree or two
             if by_colour is not None:
-                strips.append(replace(by_colour, response=response))
+                strips.append(replace(by_colour, axis_response=response))
     return [st for st in strips if st is not None]
 
 
@@ -749,9 +750,13 @@ def _stitches(response: np.ndarray, outside: np.ndarray, r0: int, r1: int, polar
 
 def _with_axes(strip: _Strip) -> _Strip:
     """``strip`` with its stitches' axes and elongations measured (a few ms per candidate seam,
-    so only for candidates that could still be chosen)."""
+    so only for candidates that could still be chosen). The elongation is measured in the reading
+    the stitches were found in: on a mottled material the grey response around each stitch is as
+    wide as it is long (1.1 against the 1.7 a stitch must show), its colour contrast is not."""
     centres = np.column_stack([strip.positions, strip.offsets + strip.response.shape[0] // 2])
     axes, elong = _stitch_axes(strip.response, centres, strip.period_px)
+    if strip.axis_response is not None:
+        axes, _ = _stitch_axes(strip.axis_response, centres, strip.period_px)
     return replace(strip, axes=axes, elongations=elong)
 
 
@@ -807,8 +812,9 @@ def _measure(grey: np.ndarray, colour: np.ndarray | None, scale: float, *, polar
             f"only {count} stitches found: frame at least {MIN_STITCHES + 4} stitches of the seam, "
             "sharp and unobstructed, with the card beside it", card, count)
     # the blob axes only for the seam kept (they cost a little per stitch)
-    centres = np.column_stack([best.positions, best.offsets + best.response.shape[0] // 2])
-    best = replace(best, axes=_blob_axes(best.response, centres, best.period_px, best.axes))
+    on = best.response if best.axis_response is None else best.axis_response
+    centres = np.column_stack([best.positions, best.offsets + on.shape[0] // 2])
+    best = replace(best, axes=_blob_axes(on, centres, best.period_px, best.axes))
     return _measurement(best, card, scale)
 
 

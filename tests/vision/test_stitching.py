@@ -246,6 +246,16 @@ def test_twisted_thread_whose_stitches_almost_touch_is_measured_by_colour() -> N
     _judged_like_the_brand(design, "pitch")
 
 
+def test_slanted_stitches_on_a_mottled_material_keep_their_shape_in_colour() -> None:
+    """A pale thread on a green material with strong dark mottling: in grey each stitch's response
+    is as wide as it is long (elongation 1.1 against the 1.7 a stitch must show), so the seam the
+    colour reading found was refused and no seam of the brand was measured. Its shape is now
+    judged in the reading that found it."""
+    rng = job_rng(6262, "heldout/designs")
+    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "atelier-zelxan")
+    _judged_like_the_brand(design, "pitch")
+
+
 def test_one_poorly_measured_reference_does_not_excuse_an_irregular_seam() -> None:
     """The irregularity bound is set from the references' worst spacing variation: one reference
     whose seam measured poorly must not widen it so far that an irregular counterfeit passes."""
