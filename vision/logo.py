@@ -97,7 +97,7 @@ def build_shape_reference(references: tuple[np.ndarray, ...], counterfeits: tupl
         raise ValueError("references: at least one authentic reference image is needed")
     works = [sc.to_working(r)[0] for r in references]
     ex = exclude or (None,) * len(works)
-    views = tuple(sc.describe(w, exclude=e, sift=True) for w, e in zip(works, ex))
+    views = tuple(sc.describe(w, exclude=e, reference=True) for w, e in zip(works, ex))
     item = None if exclude is None else tuple(~e if e is not None else np.ones(w.shape[:2], bool)
                                               for w, e in zip(works, ex))
     frame = sc.build_frame(views, item_mask=item, grow=grow)

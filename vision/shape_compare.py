@@ -68,15 +68,18 @@ class View:
 
     rgb: np.ndarray
     orb: object                   # align.Features
-    sift: object | None           # align.Features, computed lazily for photos
+    sift: object | None           # align.Features (see with_sift)
     plain: object | None = None   # align.Features: ORB on the unequalised grey (see with_plain)
 
 
-def describe(rgb: np.ndarray, *, exclude: np.ndarray | None = None, sift: bool = False) -> View:
-    """Features of a working-resolution image; ``exclude`` (bool mask) removes points on it."""
+def describe(rgb: np.ndarray, *, exclude: np.ndarray | None = None, reference: bool = False) -> View:
+    """Features of a working-resolution image; ``exclude`` (bool mask) removes points on it.
+
+    A ``reference`` gets its fallback features at once, with ``exclude`` applied (SIFT at working
+    size, and :func:`with_plain`'s); a photo gets them lazily, only when ORB does not align."""
     grey = normalise_grey(rgb)
     orb = _filtered(extract_features(grey, method="orb", max_features=ORB_FEATURES), exclude)
-    if not sift:
+    if not reference:
         return View(rgb, orb, None)
     sf = _filtered(extract_features(grey, method="sift", max_features=ORB_FEATURES), exclude)
     return View(rgb, orb, sf, _filtered(_plain_features(rgb), exclude))

@@ -667,14 +667,16 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
     contrast = float(band[r0:r1].mean() - band[outside].mean())
     if (contrast <= 0) if polarity == "bright" else (contrast >= 0):
         return []
-    strips = [_stitches(response, outside, r0, r1, polarity, point, direction, t, r, hint_mm)]
+    level = _thread_level(response, outside)
+    strips = [_stitches(response, level, r0, r1, polarity, point, direction, t, r, hint_mm)]
     if colour is not None:
         # the same band told apart by colour: a stitch's shading is lightness, its gaps are material
         thread = np.zeros(band.shape, bool)
-        thread[r0:r1] = response[r0:r1] > _thread_level(response, outside)
+        thread[r0:r1] = response[r0:r1] > level
         projected = _thread_contrast(_sample_band(colour, card, point, direction, t, s), thread, outside)
         if projected is not None:
-            by_colour = _stitches(_response(cv2.GaussianBlur(projected, (0, 0), 0.6), "bright", r), outside,
+            by_colour_response = _response(cv2.GaussianBlur(projected, (0, 0), 0.6), "bright", r)
+            by_colour = _stitches(by_colour_response, _thread_level(by_colour_response, outside),
                                   r0, r1, polarity, point, direction, t, r, hint_mm)
             # the stitches' axes from the grey: a photo's colour is coarser than its grey (JPEG keeps
             # colour at half resolution), and it tilted the axes of fine stitches by a degree or two
@@ -683,12 +685,12 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
     return [st for st in strips if st is not None]
 
 
-def _stitches(response: np.ndarray, outside: np.ndarray, r0: int, r1: int, polarity: str, point: np.ndarray,
+def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: str, point: np.ndarray,
               direction: np.ndarray, t: np.ndarray, r: float, hint_mm: float | None) -> _Strip | None:
     """Steps 3 and 4 on a straightened band's thread response: where along the line the seam runs,
-    its period, and one stitch per profile maximum (``r0:r1``: the rows the stitches occupy)."""
+    its period, and one stitch per profile maximum (``level``: the thread's threshold in it,
+    :func:`_thread_level`; ``r0:r1``: the rows the stitches occupy)."""
     centre = response.shape[0] // 2
-    level = _thread_level(response, outside)
     weights = np.maximum(response[r0:r1] - level, 0)
     # saturate the thread's own shading (twist, sheen) so the profile shows stitches and gaps
     positive = weights[weights > 0]

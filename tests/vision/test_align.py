@@ -110,7 +110,7 @@ def test_a_photos_sift_fallback_is_detected_smaller_and_reported_in_the_photos_p
     assert sifted.sift.points[:, 0].max() > 0.9 * SIFT_PHOTO_LONG_SIDE
     truth = np.array(ET.parse(SAMPLES / "H1to3p.xml").getroot().find("H13/data").text.split(),  # type: ignore[union-attr]
                      float).reshape(3, 3)
-    result = match(describe(g1, sift=True), sifted, method="sift")
+    result = match(describe(g1, reference=True), sifted, method="sift")
     assert result, result
     assert corner_error(result.homography, np.diag([k, k, 1.0]) @ truth, g1.shape) < 8.0 * k
 
