@@ -63,6 +63,24 @@ def normalise_grey(rgb_or_grey: np.ndarray) -> np.ndarray:
     return cv2.createCLAHE(clipLimit=2.0, tileGridSize=(tiles, tiles)).apply(grey)
 
 
+#: Offset (of 765, the brightest pixel's channel sum) that keeps dark pixels' chromaticity from noise.
+CHROMA_DARK_OFFSET = 30.0
+
+
+def chroma_grey(rgb: np.ndarray) -> np.ndarray:
+    """How far each pixel's chromaticity lies from neutral, as grey: colour that shading cannot change.
+
+    A material's mottling and the light's gradient scale a colour's intensity, not its
+    chromaticity, so they vanish here; a lettering or mark in another hue or saturation than the
+    material stands out. Measured from neutral, not from the image's own median, so that the
+    polarity does not flip between a photo filled by the item and one mostly of the bench."""
+    f = cv2.GaussianBlur(rgb.astype(np.float32), (0, 0), 1.0)
+    c = f / (f.sum(axis=2, keepdims=True) + CHROMA_DARK_OFFSET)
+    d = np.linalg.norm(c - np.float32(1 / 3), axis=2)
+    top = float(np.quantile(d, 0.995))
+    return np.clip(d * (255.0 / max(top, 1e-6)), 0, 255).astype(np.uint8)
+
+
 def extract_features(grey: np.ndarray, *, method: str = "orb", max_features: int = 2000) -> Features:
     """Keypoints and descriptors of a normalised grey image."""
     if method == "orb":

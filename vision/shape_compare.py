@@ -34,8 +34,8 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from .align import MIN_INLIERS, Alignment, AlignmentFailed, estimate_homography, extract_features, \
-    homographies_lsq, match_features, normalise_grey
+from .align import MIN_INLIERS, Alignment, AlignmentFailed, chroma_grey, estimate_homography, \
+    extract_features, homographies_lsq, match_features, normalise_grey
 
 #: Longest side the analysis works at (photos may be 12 MP).
 WORK_LONG_SIDE = 1024
@@ -48,6 +48,8 @@ REFINE_SIGMA = 2.5
 MAX_REFINE_SHIFT = 0.03
 #: A reference matched with this many inliers is good enough; the rest are not tried.
 CONFIDENT_INLIERS = 60
+#: Fewer inliers than this is a weak alignment: the next feature set is tried as well.
+SOLID_INLIERS = 20
 
 
 def to_working(rgb: np.ndarray, long_side: int = WORK_LONG_SIDE) -> tuple[np.ndarray, float]:
@@ -70,6 +72,7 @@ class View:
     orb: object                   # align.Features
     sift: object | None           # align.Features (see with_sift)
     plain: object | None = None   # align.Features: ORB on the unequalised grey (see with_plain)
+    chroma: object | None = None  # align.Features: ORB on the chromaticity (see with_chroma)
 
 
 def describe(rgb: np.ndarray, *, exclude: np.ndarray | None = None, reference: bool = False) -> View:
@@ -82,7 +85,7 @@ def describe(rgb: np.ndarray, *, exclude: np.ndarray | None = None, reference: b
     if not reference:
         return View(rgb, orb, None)
     sf = _filtered(extract_features(grey, method="sift", max_features=ORB_FEATURES), exclude)
-    return View(rgb, orb, sf, _filtered(_plain_features(rgb), exclude))
+    return View(rgb, orb, sf, _filtered(_plain_features(rgb), exclude), _filtered(_chroma_features(rgb), exclude))
 
 
 def _plain_features(rgb: np.ndarray):  # type: ignore[no-untyped-def]
@@ -99,6 +102,19 @@ def with_plain(view: View) -> View:
     the lettering's corners are the strongest again. Tried last, it changes nothing where the
     equalised features align."""
     return view if view.plain is not None else replace(view, plain=_plain_features(view.rgb))
+
+
+def _chroma_features(rgb: np.ndarray):  # type: ignore[no-untyped-def]
+    return extract_features(chroma_grey(rgb), method="orb", max_features=ORB_FEATURES)
+
+
+def with_chroma(view: View) -> View:
+    """``view`` with ORB features of its chromaticity (:func:`vision.align.chroma_grey`): the last
+    resort, for a lettering set off from a high-contrast mottled material by its colour alone.
+
+    There the grey's strongest corners lie on the mottling, which differs from item to item, so no
+    grey feature set aligns two references; in chromaticity the mottling vanishes."""
+    return view if view.chroma is not None else replace(view, chroma=_chroma_features(view.rgb))
 
 
 #: Longest side a photo's SIFT features are detected at (the fallback when ORB cannot align).
@@ -133,7 +149,9 @@ def _filtered(features, exclude):  # type: ignore[no-untyped-def]
 
 
 #: The feature sets tried in turn until one aligns (see :func:`with_sift`, :func:`with_plain`).
-METHODS = ("orb", "sift", "plain")
+METHODS = ("orb", "sift", "plain", "chroma")
+#: Photo feature sets computed on demand, by method.
+_LAZY = {"sift": with_sift, "plain": with_plain, "chroma": with_chroma}
 
 
 def match(ref: View, photo: View, *, method: str = "orb") -> Alignment | AlignmentFailed:
@@ -148,9 +166,7 @@ def best_alignment(refs: tuple[View, ...], photo: View) -> tuple[int, Alignment 
     """Index of the reference that aligns best with the photo, and that alignment (or the failure)."""
     best: tuple[int, Alignment | AlignmentFailed] = (0, AlignmentFailed("no reference"))
     for method in METHODS:
-        if method == "plain" and best[1]:
-            break       # the last resort only where nothing aligned
-        target = with_sift(photo) if method == "sift" else with_plain(photo) if method == "plain" else photo
+        target = _LAZY[method](photo) if method in _LAZY else photo
         for i, ref in enumerate(refs):
             result = match(ref, target, method=method)
             if result and (not best[1] or result.inliers > best[1].inliers):
@@ -159,8 +175,8 @@ def best_alignment(refs: tuple[View, ...], photo: View) -> tuple[int, Alignment 
                 best = (i, result) if best[1].reason == "no reference" else best
             if best[1] and best[1].inliers >= CONFIDENT_INLIERS:
                 return best     # plenty: the other references would only cost time
-        if best[1] and best[1].inliers >= 20:
-            return best
+        if best[1] and best[1].inliers >= SOLID_INLIERS:
+            return best     # else a weak alignment may be a chance one: the next feature set may do better
     return best
 
 

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from vision.align import AlignmentFailed, align, extract_features, homographies_lsq, normalise_grey, \
+from vision.align import AlignmentFailed, align, chroma_grey, extract_features, homographies_lsq, normalise_grey, \
     warp_to_reference
 
 SAMPLES = Path(__file__).parents[1] / "data" / "opencv-samples"
@@ -127,3 +127,25 @@ def test_sift_matching_finds_what_opencvs_brute_force_matcher_finds() -> None:
     got = sorted(map(tuple, np.hstack([ref_pts, photo_pts]).tolist()))
     want = sorted(tuple(a.points[q].tolist() + b.points[t].tolist()) for q, t in expected)
     assert len(expected) > 100 and got == want
+
+
+def _mottled_with_lettering(bench_share: float) -> np.ndarray:
+    """A green material with strong dark mottling and cream lettering, on a grey bench."""
+    rng = np.random.default_rng(4)
+    shade = cv2.resize(rng.uniform(0.35, 1.0, (12, 16)).astype(np.float32), (160, 120), interpolation=cv2.INTER_LINEAR)
+    rgb = (np.array([60, 200, 80], np.float32) * shade[..., None]).astype(np.uint8)
+    rgb[50:70, 40:120] = (215, 205, 180)
+    rgb[:, 160 - int(160 * bench_share):] = 128
+    return rgb
+
+
+@pytest.mark.parametrize("bench_share", [0.0, 0.6])
+def test_chroma_grey_ignores_shading_and_keeps_a_colour_difference(bench_share: float) -> None:
+    """Shading (a mottling, a light gradient) scales a colour, a lettering changes it: only the
+    second shows in the chromaticity image, measured from neutral, so the lettering stays darker
+    than the material whether the item or the bench fills most of the picture."""
+    rgb = _mottled_with_lettering(bench_share)
+    img = chroma_grey(rgb).astype(np.float32)
+    material, letters = img[5:40, 5:40], img[55:65, 45:60]
+    assert float(np.std(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)[5:40, 5:40])) > 10      # mottled in grey
+    assert float(np.std(material)) < 0.1 * (float(np.median(material)) - float(np.median(letters)))

@@ -230,3 +230,22 @@ def test_thin_lettering_on_a_busy_mottled_material_is_found() -> None:
     result = logo.analyse(prepared_zone, photo)
     assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
 
+
+
+def test_pale_lettering_on_a_strongly_mottled_saturated_material_is_found_by_its_colour() -> None:
+    """Cream lettering on a green material with strong dark mottling: in grey, equalised or not,
+    every strong corner lies on the mottling, which differs from item to item, so no two
+    references aligned and every photo of the brand was inconclusive. In chromaticity the
+    mottling (a darker shade of the same green) vanishes and the lettering stands out."""
+    rng = job_rng(9001, "heldout/designs")
+    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "atelier-solgar")
+    benches = ((40, 44, 52), (150, 150, 146), (58, 62, 60), (96, 90, 84))
+    refs = tuple(_logo_shot(design, i, fill=fill, bench=benches[i])
+                 for i, fill in enumerate((0.5, 0.75, 0.65, 0.55)))
+    plain_views = [shape_compare.describe(shape_compare.to_working(r)[0], reference=True) for r in refs[:2]]
+    for method in ("orb", "sift", "plain"):
+        assert not shape_compare.match(plain_views[0], plain_views[1], method=method)
+    prepared_zone = logo.prepare(refs)
+    photo = _logo_shot(design, 9, fill=0.8, bench=(120, 118, 112))
+    result = logo.analyse(prepared_zone, photo)
+    assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
