@@ -488,7 +488,9 @@ def ink_map(model: InkModel, image: np.ndarray, region: np.ndarray, expected: np
     levels, robustly (a missing mark changes little of either). ``local_px``
     (> 0) also removes ground variation narrower than the frame but wider
     than that many pixels (a specular band on metal) with a morphological
-    opening: ink strokes narrower than it survive, the band does not.
+    opening: ink strokes narrower than it survive, the band does not; and it
+    makes the ink an engraving's, darker than the metal around it (see
+    :func:`_darker_than_around`).
     """
     k = max(3, int(round(0.006 * FRAME_LONG_SIDE))) | 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
@@ -503,11 +505,13 @@ def ink_map(model: InkModel, image: np.ndarray, region: np.ndarray, expected: np
         box = (slice(0, full[0]), slice(0, full[1]))
     lg = _flatten_light(log_colour(image), ground, origin=(box[0].start, box[1].start), full=full)
     p = lg @ model.direction.astype(np.float32)
+    darker = None
     if local_px > 0:
         k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (local_px | 1, local_px | 1))
         filled = np.where(region, p, float(np.median(p[region]))).astype(np.float32)
         ground_level = cv2.GaussianBlur(cv2.morphologyEx(filled, cv2.MORPH_OPEN, k), (0, 0), local_px / 4)
         p = p - ground_level
+        darker = _darker_than_around(lg @ _LUMA, region, k)
     vals = p[region]
     g_level = float(np.median(p[ground])) if ground.any() else float(np.quantile(vals, 0.3))
     top = np.quantile(vals, 1.0 - max(0.01, model.ink_share))
@@ -517,10 +521,28 @@ def ink_map(model: InkModel, image: np.ndarray, region: np.ndarray, expected: np
         return np.zeros(full, np.float32)
     q = (p - g_level) / (i_level - g_level)
     q = np.clip(q, 0, 1).astype(np.float32)
+    if darker is not None:
+        # a groove is darker than the metal around it; a specular band is not, though its neutral
+        # colour, like a groove's shadow, projects on the discriminant as ink
+        grooves = expected[box] & region
+        step = float(np.median(darker[grooves])) if grooves.any() else 0.0
+        q *= np.clip(darker / max(0.5 * step, 1e-3), 0, 1)
     q[~region] = 0
     out = np.zeros(full, np.float32)
     out[box] = q
     return out
+
+
+#: Weights of the log R, G, B channels for a lightness (Rec. 601 luma's): a groove in gold may be
+#: darker in red and green and lighter in blue, darker to the eye all the same.
+_LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def _darker_than_around(lum: np.ndarray, region: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """How much darker (log units, >= 0) each pixel is than the ground around it: the closing's
+    lightness, where dark structures narrower than ``kernel`` are filled in by their surround."""
+    filled = np.where(region, lum, float(np.median(lum[region]))).astype(np.float32)
+    return cv2.morphologyEx(filled, cv2.MORPH_CLOSE, kernel) - filled
 
 
 #: A pixel is the item's material within this squared Mahalanobis distance of the material's

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
+import cv2
+import numpy as np
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -129,3 +132,35 @@ def test_a_plate_right_beside_the_card_is_found() -> None:
     centre = card.corners.mean(axis=0)
     assert silhouette[int(centre[1]), int(centre[0])]
     assert silhouette.sum() < hardware._card_exclusion(work, card).sum()
+
+
+def _plate_with_engraving(band: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A gold plate with engraved strokes that differ from it more in colour than in lightness, as
+    shadowed grooves in polished gold do, optionally crossed by a colourless specular band."""
+    rgb = np.full((200, 320, 3), (200, 168, 110), np.float32)
+    grooves = np.zeros((200, 320), bool)
+    for x in range(60, 260, 40):
+        grooves[70:130, x:x + 7] = True                       # five upright strokes
+    grooves[97:103, 60:267] = True                            # and a crossbar
+    rgb[grooves] = (175, 160, 135)
+    if band:
+        yy, xx = np.mgrid[0:200, 0:320]
+        stripe = np.exp(-(((yy - 0.4 * xx - 40) / 10.0) ** 2))  # a diagonal band, bright and colourless
+        rgb += 120.0 * stripe[..., None]
+    return np.clip(rgb, 0, 255).astype(np.uint8), grooves
+
+
+def test_a_specular_band_across_an_engraving_is_not_read_as_engraving() -> None:
+    """A neutral specular band is as colourless as a groove's shadow, so the engraving's colour
+    discriminant read it as ink: an authentic plate's engraving came out heavier and misshapen and
+    failed. A groove is darker than the metal around it; the band is not."""
+    from vision import shape_compare as sc
+    clean, grooves = _plate_with_engraving(band=False)
+    region = np.zeros(grooves.shape, bool)
+    region[20:180, 20:300] = True
+    model = sc.fit_ink_model([clean], grooves, region)
+    banded, _ = _plate_with_engraving(band=True)
+    ink = sc.ink_map(model, banded, region, grooves, local_px=hardware._local_px(7.0))
+    metal = region & ~(cv2.dilate(grooves.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0)
+    assert float(np.percentile(ink[metal], 99.5)) < 0.25        # the band, on bare metal, is no ink
+    assert float(np.median(ink[grooves])) > 0.5                 # the strokes, under the band too, are
