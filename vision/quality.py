@@ -13,7 +13,8 @@ edges; a white serial tag is legitimately near-clipped):
   re-blurring (an edge blurred by sigma loses a known share of its gradient
   peak when blurred again), per edge orientation so that motion blur, which
   smears one direction only, is caught; wider than 2.5 px, or than 1.5 times
-  the references' own, means the detail the comparison relies on is gone;
+  the references' own, means the detail the comparison relies on is gone,
+  unless the scale card's own edges are sharp (then the material's are soft);
 - **exposure**: clipped white over a fifth of the frame (or 15 points more than
   the references show) is overexposed; a frame whose brightest 1 % gets less
   than a quarter of the light the darkest reference got (two stops under,
@@ -31,6 +32,7 @@ import cv2
 import numpy as np
 
 from .findings import Finding
+from .scale_card import ScaleCardMissing, find_scale_card
 
 WORKING_LONG_SIDE = 1024
 MAX_BLUR_PX = 2.5
@@ -103,17 +105,22 @@ def luminance(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
 
 
-def estimate_blur_px(grey: np.ndarray) -> float:
+def estimate_blur_px(grey: np.ndarray, within: np.ndarray | None = None) -> float:
     """Gaussian width (pixels) of the sharpest edges, in their worst orientation.
 
     The strongest fine-scale edges are grouped by gradient direction in four
     bins; defocus widens all of them alike, motion blur those across the
-    motion, so the widest well-populated bin is the photo's blur.
+    motion, so the widest well-populated bin is the photo's blur. ``within``
+    (bool) limits the edges to part of the photo.
     """
     g = cv2.GaussianBlur(grey.astype(np.float32), (0, 0), _PRE_SIGMA)
     gx, gy = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
     mag1 = cv2.magnitude(gx, gy)
-    sample = mag1[::3, ::3].ravel()
+    if within is not None:
+        mag1[~within] = 0
+    sample = mag1[::3, ::3].ravel() if within is None else mag1[within]
+    if sample.size == 0:
+        return float("inf")
     k = int(0.98 * (sample.size - 1))
     strong = mag1 >= max(float(np.partition(sample, k)[k]), 1.0)
     count = int(strong.sum())
@@ -150,7 +157,10 @@ def _width_from_ratio(ratio: float) -> float:
 def photo_stats(rgb: np.ndarray) -> PhotoStats:
     """The gate's measurements of a photo, at working resolution."""
     work = to_working_resolution(rgb)
-    grey = luminance(work)
+    return _stats_of(work, luminance(work))
+
+
+def _stats_of(work: np.ndarray, grey: np.ndarray) -> PhotoStats:
     hist = cv2.calcHist([grey], [0], None, [256], [0, 256]).ravel().astype(np.int64).cumsum()
     bright = float(np.searchsorted(hist, 0.99 * hist[-1]))
     r, g, b = cv2.split(work)
@@ -168,16 +178,83 @@ def baseline_from_references(references: tuple[np.ndarray, ...]) -> GateBaseline
                         min(s.bright_level for s in stats))
 
 
+def blur_on_card(grey: np.ndarray) -> float | None:
+    """Gaussian width (px) of the scale card's sharpest known edge pair, or None when there is no card.
+
+    A material whose edges in one orientation are all soft (a mottled leather's blobs drawn out
+    one way) reads as motion blur in that orientation. The card lies on the bench beside the zone,
+    and its black square against its white margin is a step edge of known place in two
+    perpendicular orientations: defocus widens all four sides, camera motion the sides across it
+    (each by at least 70 % of the motion in one of the two pairs), so the wider pair is the
+    camera's blur. Each side's profile across it is averaged along its middle; its 10-90 % rise
+    is 2.56 sigma for a Gaussian blur."""
+    card = find_scale_card(grey)
+    if isinstance(card, ScaleCardMissing):
+        return None
+    side = card.side_px
+    inward, outward = side / 8.0, side / 5.0          # the square's black border; the white margin
+    if inward < 4.0:
+        return None
+    widths = []
+    corners = card.corners.astype(np.float32)
+    centre = corners.mean(axis=0)
+    offsets = np.arange(-inward, outward, 0.5, dtype=np.float32)
+    for k in range(4):
+        a, b = corners[k], corners[(k + 1) % 4]
+        along = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
+        normal = np.array([-along[1], along[0]], np.float32)
+        if float(np.dot(normal, (a + b) / 2 - centre)) < 0:
+            normal = -normal                          # outwards, into the white margin
+        ts = np.linspace(0.2, 0.8, 24, dtype=np.float32)[:, None]
+        points = a + ts * (b - a)                     # (24, 2) along the side's middle
+        grid = points[:, None, :] + offsets[None, :, None] * normal
+        profiles = cv2.remap(grey.astype(np.float32), grid[..., 0], grid[..., 1], cv2.INTER_LINEAR,
+                             borderMode=cv2.BORDER_REPLICATE)
+        widths.append(_rise_sigma(np.median(profiles, axis=0), 0.5))
+    pairs = [max(widths[0], widths[2]), max(widths[1], widths[3])]
+    return float(max(pairs))
+
+
+def _rise_sigma(profile: np.ndarray, step: float) -> float:
+    """Gaussian sigma of a dark-to-light edge profile (sampled every ``step`` px) from its
+    10-90 % rise around its steepest point; infinite when the profile does not rise."""
+    n = len(profile)
+    # the square's black border at the start, the margin's white at the end (its far edge may show)
+    low, high = float(np.median(profile[: max(2, n // 6)])), float(np.percentile(profile[n // 2:], 90))
+    if high - low < 20.0:
+        return float("inf")
+    level = (profile - low) / (high - low)
+    steepest = int(np.argmax(np.diff(level)))
+    below = np.nonzero(level[: steepest + 1] < 0.1)[0]
+    above = np.nonzero(level[steepest + 1:] >= 0.9)[0]
+    if not len(below) or not len(above):
+        return float("inf")          # the edge's foot or shoulder lies outside the window
+    i10, i90 = int(below[-1]), steepest + 1 + int(above[0])
+    x10 = i10 + (0.1 - level[i10]) / max(float(level[i10 + 1] - level[i10]), 1e-6)
+    x90 = i90 - 1 + (0.9 - level[i90 - 1]) / max(float(level[i90] - level[i90 - 1]), 1e-6)
+    return max(float(x90 - x10), 0.0) * step / 2.563
+
+
 def assess_photo(rgb: np.ndarray, baseline: GateBaseline = GateBaseline()) -> QualityReport:
-    """Blur and exposure of a whole photo (any size), against the zone's baseline."""
-    stats = photo_stats(rgb)
+    """Blur and exposure of a whole photo (any size), against the zone's baseline.
+
+    A photo whose edges read as blurred but whose scale card is sharp (:func:`blur_on_card`) is
+    sharp: its material's own edges are soft."""
+    work = to_working_resolution(rgb)
+    grey = luminance(work)
+    stats = _stats_of(work, grey)
     findings: list[Finding] = []
     blur, max_blur = stats.blur_px, baseline.max_blur_px
+    witness = None if blur <= max_blur else blur_on_card(grey)
+    if witness is not None and witness <= max_blur:
+        blur = witness
+        message = f"Sharp enough (the scale card's edges {blur:.1f} px wide; the material's own edges are soft)"
+    else:
+        message = f"Sharp enough (edges {blur:.1f} px wide)"
     blur_ok = blur <= max_blur
     findings.append(Finding(
         "blur_px", blur if np.isfinite(blur) else None, f"<= {max_blur:.1f} px", blur_ok,
-        f"Sharp enough (edges {blur:.1f} px wide)" if blur_ok
-        else "Blurred: hold the camera still, focus on the zone, or add light"))
+        message if blur_ok else "Blurred: hold the camera still, focus on the zone, or add light"))
     over = stats.clipped_share > baseline.max_clipped_share
     findings.append(Finding(
         "clipped_share", stats.clipped_share, f"<= {baseline.max_clipped_share:.0%}", not over,

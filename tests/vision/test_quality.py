@@ -114,3 +114,28 @@ def test_sobel_at_chosen_pixels_is_opencvs_sobel() -> None:
     whole = cv2.magnitude(cv2.Sobel(img, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(img, cv2.CV_32F, 0, 1, ksize=3))
     ys, xs = np.nonzero(np.ones(img.shape, bool))
     np.testing.assert_allclose(_sobel_magnitude_at(img, ys, xs).reshape(img.shape), whole, rtol=1e-5, atol=1e-3)
+
+
+def _tavzel_hardware(name: str) -> np.ndarray:
+    """A hardware photo of a held-out brand whose mottled leather's blobs are drawn out one way."""
+    from tools.demogen.designs import random_design
+    from tools.demogen.photos import PhotoJob, job_rng, make_photo
+    rng = job_rng(5151, "heldout/designs")
+    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "casa-tavzel")
+    job = PhotoJob(name, 4242, design, design.zone("hardware"), (1280, 960), 12.0)
+    return decode_image(make_photo(job).jpeg)
+
+
+def test_a_sharp_scale_card_clears_a_material_whose_edges_are_soft_one_way() -> None:
+    """The leather's soft blobs, drawn out one way, were all the strong edges of one orientation,
+    which then read as motion blur (4 px): authentic hardware photos were asked to be retaken
+    although card and plate are sharp. The card's edges witness the camera; moved, it blurs them."""
+    img = _tavzel_hardware("test/tavzel-5")
+    assert estimate_blur_px(luminance(to_working_resolution(img))) > 2.5
+    report = assess_photo(img)
+    assert report.usable and report.blur_px < 2.0
+    assert "scale card" in next(f.message for f in report.findings if f.metric == "blur_px")
+    kernel = np.zeros((1, 11), np.float32)
+    kernel[0, :] = 1 / 11
+    moved = cv2.filter2D(img, -1, kernel)
+    assert (assess_photo(moved).retake or "").startswith("Blurred")
