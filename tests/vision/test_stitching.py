@@ -265,3 +265,22 @@ def test_one_poorly_measured_reference_does_not_excuse_an_irregular_seam() -> No
     # four references that happen to agree closely (house-yorwen, seed 7007): the fourth, 1.6 times
     # their median, is an ordinary authentic spread, not a poor measurement
     assert _without_outliers([0.082, 0.042, 0.054, 0.047]) == [0.082, 0.042, 0.054, 0.047]
+
+
+def test_a_seam_so_irregular_that_stitches_go_unfound_still_fails() -> None:
+    """An irregular seam's long and short gaps cut the stitches found (15 of the references' 24):
+    counted as "the photo may have missed them", it was only inconclusive. Missed stitches leave
+    gaps of two pitches, which the spacing statistics leave out, so a spacing this irregular
+    (three times the limit) is the seam's own."""
+    rng = job_rng(5151, "heldout/designs")
+    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "atelier-danbel")
+    refs = tuple(rendered(design, "stitching", f"test/{design.brand}-ref-{i}", gentle=True)[0] for i in range(3))
+    lo, hi = design.stitching.pitch_mm * 0.93, design.stitching.pitch_mm * 1.07
+    prep = prepare(refs, (), Tolerances(pitch_mm=(lo, hi), angle_deg=(design.stitching.slant_deg - 6,
+                                                                       design.stitching.slant_deg + 6)))
+    fake, _ = rendered(design, "stitching", f"test/{design.brand}-irregular-0", tell="irregular")
+    result = analyse(prep, fake)
+    found = {f.metric: f.value for f in result.findings}
+    assert prep.reference_count and found["stitch_count"] < 0.75 * prep.reference_count
+    assert result.status is Status.FAIL
+    assert not next(f for f in result.findings if f.metric == "pitch_cv").passed
