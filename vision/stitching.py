@@ -871,8 +871,13 @@ CV_SIGMAS = 4.0
 OUTLIER_SIGMAS = 3.0
 #: Spacing CV up to this many times the limit is borderline (inconclusive), not a failure.
 CV_BORDERLINE_FACTOR = 1.25
-#: Fewer stitches than this share of the references' count: an irregularity may be missed stitches.
+#: Fewer stitches than this share of the references' count: an irregularity may be missed stitches...
 MIN_COUNT_SHARE = 0.75
+#: ...unless the spacing CV is this many times the limit: a missed stitch leaves a gap of two
+#: pitches, which the spacing statistics leave out, so only stitches found far off their place could
+#: make so irregular a seam of an authentic one; an irregular seam's own long and short gaps are
+#: what cut its count (found 11 and 14 of the references' 21 and 24 on two held-out brands).
+DECISIVE_CV_FACTOR = 2.0
 #: Past a bound by less than this many uncertainties is borderline (inconclusive), not a failure.
 BORDERLINE_SIGMAS = 2.0
 #: References whose measured pitches spread over more than this share of their median
@@ -1151,7 +1156,8 @@ def analyse(prepared: StitchingPrepared, photo: np.ndarray) -> ZoneAnalysis:
         if not ok and m.pitch_cv <= CV_BORDERLINE_FACTOR * prepared.max_cv:
             verdict = "borderline"
             msg += " (only slightly more: check by eye)"
-        elif not ok and prepared.reference_count and m.stitch_count < MIN_COUNT_SHARE * prepared.reference_count:
+        elif (not ok and prepared.reference_count and m.stitch_count < MIN_COUNT_SHARE * prepared.reference_count
+              and m.pitch_cv <= DECISIVE_CV_FACTOR * prepared.max_cv):
             # irregular spacing measured on a seam where many stitches were not found may be the
             # detector's gaps, not the seam's: never fail on that alone
             verdict = "borderline"
