@@ -134,7 +134,7 @@ def locate(shapes: ShapeReference, photo: np.ndarray, *, skip: int | None = None
     refs = tuple(shapes.views[i] for i in index)
     if not refs:
         return "no other reference"
-    k, result = sc.best_alignment(refs, view)
+    k, result = sc.best_alignment(refs, view, shapes.frame.methods)
     if not result:
         return result.reason
     i = index[k]

@@ -150,6 +150,9 @@ def _filtered(features, exclude):  # type: ignore[no-untyped-def]
 
 #: The feature sets tried in turn until one aligns (see :func:`with_sift`, :func:`with_plain`).
 METHODS = ("orb", "sift", "plain", "chroma")
+#: Feature sets tried on a photo only when the brand's references needed them to align with
+#: each other (:attr:`Frame.methods`): lettering that only its colour sets off is the brand's.
+BRAND_SPECIFIC = ("chroma",)
 #: Photo feature sets computed on demand, by method.
 _LAZY = {"sift": with_sift, "plain": with_plain, "chroma": with_chroma}
 
@@ -162,10 +165,16 @@ def match(ref: View, photo: View, *, method: str = "orb") -> Alignment | Alignme
     return estimate_homography(rp, pp, ref.rgb.shape[:2], photo.rgb.shape[:2], method=method)
 
 
-def best_alignment(refs: tuple[View, ...], photo: View) -> tuple[int, Alignment | AlignmentFailed]:
-    """Index of the reference that aligns best with the photo, and that alignment (or the failure)."""
+def best_alignment(refs: tuple[View, ...], photo: View, methods: frozenset[str] = frozenset(METHODS)
+                   ) -> tuple[int, Alignment | AlignmentFailed]:
+    """Index of the reference that aligns best with the photo, and that alignment (or the failure).
+
+    ``methods``: the brand-specific feature sets (:data:`BRAND_SPECIFIC`) the references needed;
+    the others are tried in turn as each is needed."""
     best: tuple[int, Alignment | AlignmentFailed] = (0, AlignmentFailed("no reference"))
     for method in METHODS:
+        if method in BRAND_SPECIFIC and method not in methods:
+            continue
         target = _LAZY[method](photo) if method in _LAZY else photo
         for i, ref in enumerate(refs):
             result = match(ref, target, method=method)
@@ -192,6 +201,7 @@ class Frame:
     ref_to_master: tuple[np.ndarray, ...]   # 3x3 per reference: its working px -> master working px
     roi: np.ndarray                 # bool (h, w) in the frame
     matched: np.ndarray             # bool (h, w): the hull of the references' matched features
+    methods: frozenset[str] = frozenset(METHODS)   # feature sets that aligned the references' pairs
 
     def photo_to_frame(self, ref_index: int, alignment: Alignment) -> np.ndarray:
         """Homography from photo working pixels into the frame, through reference ``ref_index``."""
@@ -210,6 +220,7 @@ def build_frame(views: tuple[View, ...], *, item_mask: tuple[np.ndarray, ...] | 
     """
     n = len(views)
     pair: dict[tuple[int, int], Alignment] = {}
+    used: set[str] = set()
     for i in range(n):
         for j in range(n):
             if i != j:
@@ -219,6 +230,7 @@ def build_frame(views: tuple[View, ...], *, item_mask: tuple[np.ndarray, ...] | 
                         break
                 if result:
                     pair[(j, i)] = result
+                    used.add(method)
     if n == 1:
         master = 0
     else:
@@ -275,7 +287,8 @@ def build_frame(views: tuple[View, ...], *, item_mask: tuple[np.ndarray, ...] | 
         im_f = cv2.warpPerspective(item_mask[master].astype(np.uint8), to_frame, size,
                                    flags=cv2.INTER_NEAREST) > 0
         roi &= im_f
-    return Frame(master, to_frame, size, tuple(to_master), roi, hull_mask > 0)
+    return Frame(master, to_frame, size, tuple(to_master), roi, hull_mask > 0,
+                 frozenset(METHODS) if n == 1 else frozenset(used))
 
 
 @dataclass(frozen=True)

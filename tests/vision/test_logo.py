@@ -226,6 +226,7 @@ def test_thin_lettering_on_a_busy_mottled_material_is_found() -> None:
     benches = ((40, 44, 52), (58, 62, 60), (150, 150, 146), (96, 90, 84))
     refs = tuple(_logo_shot(design, i, fill=0.7, bench=benches[i]) for i in range(4))
     prepared_zone = logo.prepare(refs)
+    assert "plain" in prepared_zone.shapes.frame.methods and "chroma" not in prepared_zone.shapes.frame.methods
     photo = _logo_shot(design, 9, fill=0.75, bench=(120, 118, 112))
     result = logo.analyse(prepared_zone, photo)
     assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
@@ -246,6 +247,7 @@ def test_pale_lettering_on_a_strongly_mottled_saturated_material_is_found_by_its
     for method in ("orb", "sift", "plain"):
         assert not shape_compare.match(plain_views[0], plain_views[1], method=method)
     prepared_zone = logo.prepare(refs)
+    assert "chroma" in prepared_zone.shapes.frame.methods      # so a photo of the brand is tried so too
     photo = _logo_shot(design, 9, fill=0.8, bench=(120, 118, 112))
     result = logo.analyse(prepared_zone, photo)
     assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
