@@ -148,7 +148,8 @@ def _filtered(features, exclude):  # type: ignore[no-untyped-def]
     return Features(features.method, features.points[keep], desc, features.shape)
 
 
-#: The feature sets tried in turn until one aligns (see :func:`with_sift`, :func:`with_plain`).
+#: The feature sets tried in turn until one aligns (see :func:`with_sift`, :func:`with_plain`,
+#: :func:`with_chroma`).
 METHODS = ("orb", "sift", "plain", "chroma")
 #: Feature sets tried on a photo only when the brand's references needed them to align with
 #: each other (:attr:`Frame.methods`): lettering that only its colour sets off is the brand's.
