@@ -12,6 +12,7 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -251,3 +252,24 @@ def test_pale_lettering_on_a_strongly_mottled_saturated_material_is_found_by_its
     photo = _logo_shot(design, 9, fill=0.8, bench=(120, 118, 112))
     result = logo.analyse(prepared_zone, photo)
     assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
+
+
+def test_a_logo_photographed_from_too_far_is_a_retake_not_a_failure() -> None:
+    """Photographed from so far that its strokes are 2.2 pixels wide, a bold wordmark's strokes
+    run together and measure heavier: that is the photo's fault, so the zone asks for a retake."""
+    zone = AUTHENTIC[0]
+    prep = prepared(zone["brand"])
+    img = photo(zone)
+    located = logo.locate(prep.shapes, img, work=shape_compare.to_working(img))
+    assert not isinstance(located, str)
+    stroke = (logo.zone_extent_px(logo.zone_mask(prep.shapes, located), located.scale)
+              * prep.shapes.template.stroke_px / shape_compare.FRAME_LONG_SIDE)
+    factor = 2.2 / stroke
+    small = cv2.resize(img, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    far = np.empty_like(img)
+    far[:] = np.median(img[:8].reshape(-1, 3), axis=0).astype(np.uint8)      # the bench around it
+    y, x = (img.shape[0] - small.shape[0]) // 2, (img.shape[1] - small.shape[1]) // 2
+    far[y:y + small.shape[0], x:x + small.shape[1]] = small
+    result = logo.analyse(prep, far)
+    assert result.status is Status.INCONCLUSIVE
+    assert result.retake and "too small" in result.retake.lower()
