@@ -80,7 +80,8 @@ def chroma_grey(rgb: np.ndarray) -> np.ndarray:
                      (1 / 3, 1 / 3, 1 / 3, 0), dtype=cv2.CV_32F)
     d = cv2.sqrt(cv2.transform(cv2.multiply(c, c), ones))
     sample = d[::4, ::4].ravel()                 # the scale needs no more than a sample
-    top = float(np.partition(sample, int(0.995 * (sample.size - 1)))[int(0.995 * (sample.size - 1))])
+    k = int(0.995 * (sample.size - 1))
+    top = float(np.partition(sample, k)[k])
     return cv2.convertScaleAbs(d, alpha=255.0 / max(top, 1e-6))
 
 

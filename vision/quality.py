@@ -196,19 +196,19 @@ def blur_on_card(grey: np.ndarray) -> float | None:
     if inward < 4.0:
         return None
     widths = []
+    image = grey.astype(np.float32)
     corners = card.corners.astype(np.float32)
     centre = corners.mean(axis=0)
     offsets = np.arange(-inward, outward, 0.5, dtype=np.float32)
+    ts = np.linspace(0.2, 0.8, 24, dtype=np.float32)[:, None]    # along each side's middle
     for k in range(4):
         a, b = corners[k], corners[(k + 1) % 4]
         along = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
         normal = np.array([-along[1], along[0]], np.float32)
         if float(np.dot(normal, (a + b) / 2 - centre)) < 0:
             normal = -normal                          # outwards, into the white margin
-        ts = np.linspace(0.2, 0.8, 24, dtype=np.float32)[:, None]
-        points = a + ts * (b - a)                     # (24, 2) along the side's middle
-        grid = points[:, None, :] + offsets[None, :, None] * normal
-        profiles = cv2.remap(grey.astype(np.float32), grid[..., 0], grid[..., 1], cv2.INTER_LINEAR,
+        grid = (a + ts * (b - a))[:, None, :] + offsets[None, :, None] * normal
+        profiles = cv2.remap(image, grid[..., 0], grid[..., 1], cv2.INTER_LINEAR,
                              borderMode=cv2.BORDER_REPLICATE)
         widths.append(_rise_sigma(np.median(profiles, axis=0), 0.5))
     pairs = [max(widths[0], widths[2]), max(widths[1], widths[3])]

@@ -522,8 +522,8 @@ def ink_map(model: InkModel, image: np.ndarray, region: np.ndarray, expected: np
     darker = None
     if local_px > 0:
         k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (local_px | 1, local_px | 1))
-        filled = np.where(region, p, float(np.median(p[region]))).astype(np.float32)
-        ground_level = cv2.GaussianBlur(cv2.morphologyEx(filled, cv2.MORPH_OPEN, k), (0, 0), local_px / 4)
+        ground_level = cv2.GaussianBlur(cv2.morphologyEx(_filled(p, region), cv2.MORPH_OPEN, k), (0, 0),
+                                        local_px / 4)
         p = p - ground_level
         darker = _darker_than_around(lg @ _LUMA, region, k)
     vals = p[region]
@@ -552,10 +552,16 @@ def ink_map(model: InkModel, image: np.ndarray, region: np.ndarray, expected: np
 _LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
 
+def _filled(values: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """``values`` (float32) with everything outside ``region`` set to the region's median, so a
+    morphological filter near the region's edge sees no step."""
+    return np.where(region, values, float(np.median(values[region]))).astype(np.float32)
+
+
 def _darker_than_around(lum: np.ndarray, region: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """How much darker (log units, >= 0) each pixel is than the ground around it: the closing's
     lightness, where dark structures narrower than ``kernel`` are filled in by their surround."""
-    filled = np.where(region, lum, float(np.median(lum[region]))).astype(np.float32)
+    filled = _filled(lum, region)
     return cv2.morphologyEx(filled, cv2.MORPH_CLOSE, kernel) - filled
 
 
