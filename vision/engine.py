@@ -72,8 +72,25 @@ def analyse_zone(prepared: PreparedZone, photo: np.ndarray) -> ZoneAnalysis:
     """Gate the photo, then judge it; a bad photo is inconclusive with its retake reason."""
     gate = assess_photo(photo, prepared.baseline)
     if not gate.usable:
-        return ZoneAnalysis.inconclusive(tuple(f for f in gate.findings if not f.passed), retake=gate.retake)
+        failed = tuple(f for f in gate.findings if not f.passed)
+        if prepared.kind == "code":
+            return _serial_despite_gate(prepared, photo, failed, gate.retake)
+        return ZoneAnalysis.inconclusive(failed, retake=gate.retake)
     result: ZoneAnalysis = ANALYSERS[prepared.kind].analyse(prepared.state, photo)
     usable = Finding("photo_quality", round(gate.blur_px, 2), "sharp and well exposed", True,
                      f"Photo usable: sharp (edges {gate.blur_px:.1f} px) and well exposed")
     return replace(result, findings=(usable, *result.findings))
+
+
+def _serial_despite_gate(prepared: PreparedZone, photo: np.ndarray, failed: tuple[Finding, ...],
+                         retake: str | None) -> ZoneAnalysis:
+    """A code zone whose photo failed the gate, with the serial all the same where the tag reads.
+
+    A QR code either decodes, error-corrected, or does not, and its signature verifies or not:
+    a read serial is a fact about the item even on an overexposed shot. The zone stays
+    inconclusive (a failed gate never fails a zone), but the serial is in its measurements, so the
+    bench records where it was seen: a clone of this item is caught even if this shot was bad."""
+    read = code.analyse(prepared.state, photo)
+    if "serial" not in read.measurements:
+        return ZoneAnalysis.inconclusive(failed, retake=retake)
+    return ZoneAnalysis.inconclusive((*failed, *read.findings), retake, read.evidence, read.measurements)

@@ -142,7 +142,7 @@ class InspectionService:
                                             (time.perf_counter() - t) * 1000))
                 continue
             analysis = analyse_zone(prepared, rgb)
-            if zone.kind == "code" and "serial" in analysis.measurements and analysis.status is not Status.INCONCLUSIVE:
+            if zone.kind == "code" and "serial" in analysis.measurements:
                 analysis = self._clone_check(request, analysis)
             analysis_ms = (time.perf_counter() - t) * 1000
             outcomes.append(ZoneOutcome(zone, analysis, sha, (), decode_ms, analysis_ms))
@@ -241,6 +241,8 @@ class InspectionService:
         finding = Finding("serial_unique", serial, "not seen on another item", False,
                           f"Possible clone: serial {serial} was already seen on case {first.case_ref} "
                           f"({first.seen_at:%Y-%m-%d})" + (f" and {len(earlier) - 1} more" if len(earlier) > 1 else ""))
+        if analysis.status is Status.INCONCLUSIVE:   # a shot that failed the gate: a finding, not a verdict
+            return replace(analysis, findings=(*analysis.findings, finding))
         return replace(analysis, status=Status.FAIL, score=0.0, findings=(*analysis.findings, finding))
 
     def _store_evidence(self, analysis: ZoneAnalysis) -> tuple[StoredEvidence, ...]:

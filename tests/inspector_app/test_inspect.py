@@ -104,6 +104,32 @@ def test_cloned_serial_is_caught_across_cases(env: Path, capsys: pytest.CaptureF
     assert f"Possible clone: serial {zone['serial']} was already seen on case {original['id']}" in out
 
 
+def test_a_serial_read_from_a_rejected_shot_still_catches_its_clone(env: Path, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """The original's tag shot is overexposed: its zone is a retake, but the tag read, so the
+    clone inspected later is still caught."""
+    clone = next(i for i in TRUTH["items"] if i["brand"] == "kestrel-athletics"
+                 and any(z["tell"] == "clone" for z in i["zones"]))
+    zone = next(z for z in clone["zones"] if z["tell"] == "clone")
+    original = item(zone["clone_of"])
+    bright = tmp_path / "overexposed-tag.jpg"
+    cv2.imwrite(str(bright), cv2.convertScaleAbs(cv2.imread(str(DEMO / f"samples/{original['id']}/{zone['zone']}.jpg")),
+                                                 alpha=2.0))
+    photos = [a.replace(str(DEMO / f"samples/{original['id']}/{zone['zone']}.jpg"), str(bright))
+              for a in photo_args(original)]
+    assert str(bright) in " ".join(photos)
+    assert main(["inspect", "--brand", original["brand"], "--model", original["model"], *photos,
+                 "--case", "overexposed-original", "--json", str(tmp_path / "o.json")]) == 0
+    capsys.readouterr()
+    tag = next(z for z in json.loads((tmp_path / "o.json").read_text())["zones"] if z["zone"] == zone["zone"])
+    assert tag["status"] == "inconclusive" and tag["retake"].startswith("Overexposed")
+    assert f"Serial code read: {zone['serial']}" in [f["message"] for f in tag["findings"]]
+
+    code, out, _ = inspect(capsys, clone, None, "--case", "clone-after-overexposed")
+    assert code == 0 and "suggested FAIL" in out
+    assert f"Possible clone: serial {zone['serial']} was already seen on case overexposed-original" in out
+
+
 @pytest.mark.parametrize("change,message", [
     (lambda a: [x.replace("maison-aurel", "nobody") if x == "maison-aurel" else x for x in a],
      "brand 'nobody' is not in the library"),
