@@ -45,8 +45,10 @@ WHITE_LINEAR = 0.85
 FLOORS = {"outline_iou": 0.04, "aspect_ratio": 0.08, "engraving_match": 0.08,
           "engraving_stroke_ratio": 0.10, "engraving_difference": 0.12}
 SHAPE_METRICS = tuple(FLOORS)
-#: Metrics of the plate's silhouette, registered by its own moments (see :func:`align_outline`).
+#: Metrics of the plate's silhouette, registered by its own moments (see :func:`align_outline`) ...
 SILHOUETTE_METRICS = ("outline_iou", "aspect_ratio")
+#: ... and of its engraving: each family sees its own tells (see :func:`vision.logo.bounds_for`).
+ENGRAVING_METRICS = ("engraving_match", "engraving_stroke_ratio", "engraving_difference")
 DELTA_E_FLOOR = 2.0
 #: The features lie mostly on the engraving: the frame reaches this far beyond them for the outline.
 FRAME_GROW = 0.4
@@ -352,7 +354,7 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
             if lab is not None:
                 ref_de.append(delta_e(lab, np.median(np.array(others), axis=0)))
     fake_values: list[dict[str, float]] = []
-    fake_de: list[float] = []
+    fake_colour: list[float | None] = []     # per fake in fake_values: its delta E, where measured
     for c in counterfeits:
         work = sc.to_working(c)[0]
         located = logo.locate(shapes, c, work=(work, sc.to_working(c)[1]), calibrating=True)
@@ -360,12 +362,9 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
             continue
         fake_values.append(measure_shapes(shapes, plate, located)[0])
         _, gains = _card_and_gains(work)
-        if gains is not None:
-            lab = metal_lab(located.frame_rgb, gains, metal)
-            if lab is not None:
-                fake_de.append(delta_e(lab, ref_lab))
-    bounds = tuple(separated_decisive(b, FLOORS[b.metric])
-                   for b in logo.bounds_for(SHAPE_METRICS, FLOORS, authentic, fake_values))
+        lab = None if gains is None else metal_lab(located.frame_rgb, gains, metal)
+        fake_colour.append(None if lab is None else delta_e(lab, ref_lab))
+    fake_de = [de for de in fake_colour if de is not None]
     if tolerances.max_delta_e is not None:
         max_de, source = float(tolerances.max_delta_e), "pack"
     else:
@@ -376,6 +375,10 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
             if worst + DELTA_E_FLOOR < f < max_de:
                 max_de = max(worst + sc.COUNTERFEIT_SHARE * (f - worst), worst + DELTA_E_FLOOR)
         source = "calibrated"
+    by_colour = [de is not None and de > max_de for de in fake_colour]
+    bounds = tuple(separated_decisive(b, FLOORS[b.metric])
+                   for b in logo.bounds_for(SHAPE_METRICS, FLOORS, authentic, fake_values,
+                                            families=(SILHOUETTE_METRICS, ENGRAVING_METRICS), caught_elsewhere=by_colour))
     return HardwarePrepared(shapes, plate, ref_lab, max_de, source, bounds, tuple(ref_de), tuple(fake_de))
 
 

@@ -226,9 +226,34 @@ def counterfeit_values(shapes: ShapeReference, counterfeits: tuple[np.ndarray, .
 
 
 def bounds_for(metrics: tuple[str, ...], floors: dict[str, float], authentic: list[dict[str, float]],
-               counterfeit: list[dict[str, float]]) -> tuple[sc.Bound, ...]:
-    return tuple(sc.calibrate(m, [a[m] for a in authentic], [f[m] for f in counterfeit], floors[m])
-                 for m in metrics)
+               counterfeit: list[dict[str, float]], *, families: tuple[tuple[str, ...], ...] | None = None,
+               caught_elsewhere: list[bool] | None = None) -> tuple[sc.Bound, ...]:
+    """Each metric's bound from the references' spread, pulled in towards the pack's counterfeits
+    that show a tell of the metric's family.
+
+    ``families`` partitions ``metrics`` by what they look at (a plate's outline, its engraving;
+    default: one family). A known fake that no bound of this family catches from the authentic
+    spread alone, but a bound of another family does, or another check (``caught_elsewhere``, one
+    per counterfeit: the metal's colour), pulls no bound of this family: a fake whose tell is its
+    outline or its colour carries an authentic engraving, so where its engraving measures says
+    nothing about where an authentic one stops (pulled in to such fakes, the engraving's bounds
+    had turned authentic bench photos of plates inconclusive on the development seeds). A fake
+    that this family catches, or that nothing catches, pulls every bound of it, as each might be
+    the one that tells."""
+    families = families or (metrics,)
+    plain = {m: sc.calibrate(m, [a[m] for a in authentic], [], floors[m]) for m in metrics}
+    elsewhere = caught_elsewhere or [False] * len(counterfeit)
+
+    def caught(f: dict[str, float], among: tuple[str, ...]) -> bool:
+        return any(not plain[m].passed(f[m]) for m in among)
+
+    bounds = {}
+    for family in families:
+        others = tuple(m for m in metrics if m not in family)
+        pulls = [caught(f, family) or not (other or caught(f, others)) for f, other in zip(counterfeit, elsewhere)]
+        for m in family:
+            bounds[m] = sc.calibrate(m, [a[m] for a in authentic], [f[m] for f in counterfeit], floors[m], pulls)
+    return tuple(bounds[m] for m in metrics)
 
 
 def score_of(bounds: tuple[sc.Bound, ...], values: dict[str, float]) -> float:

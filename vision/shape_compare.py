@@ -969,7 +969,8 @@ COUNTERFEIT_SHARE = 0.6
 DECISIVE_FACTOR = 1.0
 
 
-def calibrate(metric: str, authentic: list[float], counterfeit: list[float], floor: float) -> Bound:
+def calibrate(metric: str, authentic: list[float], counterfeit: list[float], floor: float,
+              pulls: list[bool] | None = None) -> Bound:
     """The acceptance bound of one metric from the pack's own images.
 
     ``authentic``: leave-one-out values of the references (each against the
@@ -979,15 +980,17 @@ def calibrate(metric: str, authentic: list[float], counterfeit: list[float], flo
     a counterfeit that would otherwise pass, to ``COUNTERFEIT_SHARE`` of the
     way from the worst authentic badness to it, but never closer than
     ``floor`` to the worst authentic: a fake that close is not told apart by
-    this metric (another metric names its tell).
+    this metric (another metric names its tell). ``pulls`` (one per
+    counterfeit, default all) says which counterfeits may pull the bound in:
+    see :func:`vision.logo.bounds_for`.
     """
     a = [badness(metric, v) for v in authentic]
     f = [badness(metric, v) for v in counterfeit]
     worst = max(a) if a else floor
     typical = float(np.median(a)) if a else 0.0
     limit = max(SPREAD_FACTOR * worst, worst + floor)
-    for fb in f:
-        if worst + floor < fb < limit:
+    for fb, pull in zip(f, pulls if pulls is not None else [True] * len(f)):
+        if pull and worst + floor < fb < limit:
             limit = max(worst + COUNTERFEIT_SHARE * (fb - worst), worst + floor)
     # decisive: as far again beyond the bound as the bound lies beyond the typical authentic ...
     fail_limit = limit + DECISIVE_FACTOR * max(limit - typical, floor)

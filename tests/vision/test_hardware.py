@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tools.demogen.designs import random_design
 from tools.demogen.photos import PhotoJob, job_rng, make_photo
-from vision import hardware
+from vision import hardware, logo
 from vision.image_io import decode_image
 from vision.findings import Status
 from vision.scale_card import find_scale_card
@@ -107,6 +107,30 @@ def test_a_counterfeit_just_past_the_bound_does_not_make_it_decisive() -> None:
     bound = hardware.separated_decisive(near, 0.12)
     assert bound.limit == near.limit and not bound.decisive(0.383) and not bound.decisive(0.44)
     assert bound.decisive(0.6) and bound.fail_limit >= bound.limit + 0.12
+
+
+def test_a_counterfeit_pulls_in_only_the_bounds_of_its_tells_family() -> None:
+    """A fake whose tell is its outline or its colour carries an authentic engraving: where that
+    engraving measures says nothing about where an authentic one stops."""
+    authentic = [{"outline_iou": v, "engraving_match": 1.0, "engraving_difference": d}
+                 for v, d in ((0.99, 0.15), (0.99, 0.16), (0.98, 0.12), (0.99, 0.16))]
+    floors = {"outline_iou": 0.04, "engraving_match": 0.08, "engraving_difference": 0.12}
+    metrics, families = tuple(floors), (("outline_iou",), ("engraving_match", "engraving_difference"))
+
+    def limit(fakes: list[dict[str, float]], by_colour: list[bool] | None = None) -> float:
+        bounds = logo.bounds_for(metrics, floors, authentic, fakes, families=families,
+                                 caught_elsewhere=by_colour)
+        return next(b.limit for b in bounds if b.metric == "engraving_difference")
+
+    alone = limit([])
+    outline_fake = {"outline_iou": 0.85, "engraving_match": 1.0, "engraving_difference": 0.30}
+    font_fake = {"outline_iou": 0.99, "engraving_match": 0.80, "engraving_difference": 0.30}
+    unseen_fake = {"outline_iou": 0.99, "engraving_match": 1.0, "engraving_difference": 0.30}
+    assert alone > 0.30
+    assert limit([outline_fake]) == alone and limit([unseen_fake], [True]) == alone
+    assert limit([font_fake]) < 0.30 and limit([unseen_fake], [False]) < 0.30
+    # an engraving counterfeit whose plate also segments a little off still shows an engraving tell
+    assert limit([{**font_fake, "outline_iou": 0.87}]) == limit([font_fake])
 
 
 def _rendered(design, name: str, *, gentle: bool = False):  # type: ignore[no-untyped-def]
