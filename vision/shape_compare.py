@@ -166,14 +166,14 @@ def match(ref: View, photo: View, *, method: str = "orb") -> Alignment | Alignme
     return estimate_homography(rp, pp, ref.rgb.shape[:2], photo.rgb.shape[:2], method=method)
 
 
-def best_alignment(refs: tuple[View, ...], photo: View, methods: frozenset[str] = frozenset(METHODS)
-                   ) -> tuple[int, Alignment | AlignmentFailed]:
+def best_alignment(refs: tuple[View, ...], photo: View, methods: frozenset[str] = frozenset(METHODS),
+                   only: str | None = None) -> tuple[int, Alignment | AlignmentFailed]:
     """Index of the reference that aligns best with the photo, and that alignment (or the failure).
 
     ``methods``: the brand-specific feature sets (:data:`BRAND_SPECIFIC`) the references needed;
-    the others are tried in turn as each is needed."""
+    the others are tried in turn as each is needed. ``only``: that feature set alone."""
     best: tuple[int, Alignment | AlignmentFailed] = (0, AlignmentFailed("no reference"))
-    for method in METHODS:
+    for method in METHODS if only is None else (only,):
         if method in BRAND_SPECIFIC and method not in methods:
             continue
         target = _LAZY[method](photo) if method in _LAZY else photo

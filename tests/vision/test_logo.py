@@ -273,3 +273,27 @@ def test_a_logo_photographed_from_too_far_is_a_retake_not_a_failure() -> None:
     result = logo.analyse(prep, far)
     assert result.status is Status.INCONCLUSIVE
     assert result.retake and "too small" in result.retake.lower()
+
+
+def test_a_fail_must_hold_through_half_of_the_references() -> None:
+    """An authentic logo (development seed 6262, house-fonzel/a07) failed through the reference it
+    matched best and passed through the three others: one reference's registration onto the frame
+    is a few pixels off for this photo, and thin strokes no longer overlap."""
+    from tools.demogen.library import Layout
+    from tools.demogen.photos import PhotoJob, make_photo
+
+    rng = job_rng(6262, "heldout/designs")
+    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "house-fonzel")
+    zone = next(z for z in design.zones if z.kind == "logo")
+    layout = Layout()
+
+    def shot(name: str, size: tuple[int, int], **kw: object) -> np.ndarray:
+        return decode_image(make_photo(PhotoJob(name, 6262, design, zone, size, layout.px_per_mm, **kw)).jpeg)
+
+    pack = f"{design.brand}/{{}}/{design.model}/{zone.id}"
+    refs = tuple(shot(f"{pack.format('refs')}/ref-{i:02d}.jpg", layout.reference_size, gentle=True) for i in (1, 2, 3, 4))
+    fakes = tuple(shot(f"{pack.format('fakes')}/fake-{i:02d}-{tell}.jpg", layout.reference_size, tell=tell)
+                  for i, tell in enumerate(("weight", "spacing", "proportions"), 1))
+    prep = logo.prepare(refs, fakes)
+    result = logo.analyse(prep, shot(f"samples/{design.brand}/a07/{zone.id}.jpg", layout.photo_size))
+    assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
