@@ -437,10 +437,11 @@ def analyse(prepared: LogoPrepared, photo: np.ndarray) -> ZoneAnalysis:
 
 
 _RANK = {Status.FAIL: 0, Status.INCONCLUSIVE: 1, Status.PASS: 2}
+#: A photo as located, and what :func:`judge` made of it there.
+Judged = tuple[Located, tuple[list[Finding], list[Evidence], float, Status]]
 
 
-def most_favourable(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], located: Located
-                    ) -> tuple[Located, tuple[list[Finding], list[Evidence], float, Status]]:
+def most_favourable(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], located: Located) -> Judged:
     """The photo judged as located and refined on its ink, whichever is more favourable to it.
 
     The ink refinement is an improvement on the features' alignment, not a new judge: what the
@@ -452,9 +453,6 @@ def most_favourable(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], locate
         if (_RANK[alt[3]], alt[2]) > (_RANK[verdict[3]], verdict[2]):
             return located, alt
     return used, verdict
-
-
-Judged = tuple[Located, tuple[list[Finding], list[Evidence], float, Status]]
 
 
 def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], photo: np.ndarray,
