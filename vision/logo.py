@@ -246,7 +246,8 @@ def bounds_for(metrics: tuple[str, ...], floors: dict[str, float], authentic: li
     that this family catches, or that nothing catches, pulls every bound of it, as each might be
     the one that tells."""
     families = families or (metrics,)
-    plain = {m: sc.calibrate(m, [a[m] for a in authentic], [], floors[m]) for m in metrics}
+    spread = {m: [a[m] for a in authentic] for m in metrics}
+    plain = {m: sc.calibrate(m, spread[m], [], floors[m]) for m in metrics}
     elsewhere = caught_elsewhere or [False] * len(counterfeit)
 
     def caught(f: dict[str, float], among: tuple[str, ...]) -> bool:
@@ -257,7 +258,7 @@ def bounds_for(metrics: tuple[str, ...], floors: dict[str, float], authentic: li
         others = tuple(m for m in metrics if m not in family)
         pulls = [caught(f, family) or not (other or caught(f, others)) for f, other in zip(counterfeit, elsewhere)]
         for m in family:
-            bounds[m] = sc.calibrate(m, [a[m] for a in authentic], [f[m] for f in counterfeit], floors[m], pulls)
+            bounds[m] = sc.calibrate(m, spread[m], [f[m] for f in counterfeit], floors[m], pulls)
     return tuple(bounds[m] for m in metrics)
 
 
@@ -467,10 +468,12 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
     through every other reference it aligns with as solidly, by the same feature set, and the lower
     median of the outcomes stands: half of them must fail for the zone to fail."""
     outcomes = [failed]
+    method = located.alignment.method
+    view = None if located.view is None else sc.with_method(located.view, method)   # once, not per reference
     for i in range(len(shapes.views)):
         if i == located.ref_index:
             continue
-        again = locate(shapes, photo, work=work, reference=i, method=located.alignment.method, view=located.view)
+        again = locate(shapes, photo, work=work, reference=i, method=method, view=view)
         if not isinstance(again, str) and again.alignment.inliers >= sc.SOLID_INLIERS:
             outcomes.append(most_favourable(shapes, bounds, again))
     outcomes.sort(key=lambda o: (_RANK[o[1][3]], o[1][2]))

@@ -158,6 +158,11 @@ BRAND_SPECIFIC = ("chroma",)
 _LAZY = {"sift": with_sift, "plain": with_plain, "chroma": with_chroma}
 
 
+def with_method(view: View, method: str) -> View:
+    """``view`` with the features of ``method`` (computed now if they are lazy and missing)."""
+    return _LAZY[method](view) if method in _LAZY else view
+
+
 def match(ref: View, photo: View, *, method: str = "orb") -> Alignment | AlignmentFailed:
     a, b = getattr(ref, method), getattr(photo, method)
     if a is None or b is None:
@@ -176,7 +181,7 @@ def best_alignment(refs: tuple[View, ...], photo: View, methods: frozenset[str] 
     for method in METHODS if only is None else (only,):
         if method in BRAND_SPECIFIC and method not in methods:
             continue
-        target = _LAZY[method](photo) if method in _LAZY else photo
+        target = with_method(photo, method)
         for i, ref in enumerate(refs):
             result = match(ref, target, method=method)
             if result and (not best[1] or result.inliers > best[1].inliers):
