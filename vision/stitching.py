@@ -13,8 +13,10 @@ perspective, so everything is measured on that plane in millimetres:
 2. **Straightening.** A 10 mm band along each candidate is resampled at up
    to 8 px/mm so the seam runs horizontally; the thread's centre line is
    re-fitted and the band re-sampled on it. The band must be lighter (or
-   darker) than the material beside it, as the polarity says. Thread is the
-   response above the material's own ripple, which for a pored or woven
+   darker) than the material beside it, as the polarity says, and vary along
+   the seam (stitches and gaps) more than the rows beside it do: a weave's row,
+   or a panel's edge along a woven panel, varies no more than its neighbours.
+   Thread is the response above the material's own ripple, which for a pored or woven
    material is its brightest spots beside the seam, not a Gaussian spread.
 3. **Stitches.** The profile of the (saturated) thread response along the
    seam, projected along the stitches' axis when they are slanted (straight
@@ -34,7 +36,10 @@ perspective, so everything is measured on that plane in millimetres:
    own blob when it stands alone (a short stitch's line integrals lean
    toward its twist), else the direction of the segment through its
    centre that collects the most thread (line integrals over angles), which
-   a groove or pores touching its ends do not pull toward the seam.
+   a groove or pores touching its ends do not pull toward the seam. Stitches
+   found that are not elongated may be pieces of stitches (a twisted thread
+   whose twist repeats more clearly than its stitches): the band is then read
+   again for a longer period.
 4. **Measurements.** Pitch is the median spacing of consecutive stitch
    centres (stitch length plus gap); regularity is the coefficient of
    variation of the spacings (a spacing of 1.6 pitches or more is a stitch
@@ -65,7 +70,9 @@ cannot measure this brand's seam and the zone is never judged.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import cv2
 import numpy as np
@@ -105,6 +112,9 @@ HARMONIC_REPEAT = 0.8
 BLOB_LEVEL = 0.35
 #: Profile maxima closer than this share of the period, on median, split stitches.
 PEAK_PERIOD_AGREEMENT = 0.75
+#: Stitches found that are not elongated: the band is read again for a period at least this many
+#: times the one found (the next repeat, not the same one found again).
+REREAD_ABOVE = 1.25
 
 
 # --- measurement ------------------------------------------------------------------------
@@ -162,6 +172,10 @@ COARSE_TOP_SHARE = 0.01
 MAX_LINES = 2
 #: Half width (mm) of the band straightened along a candidate seam.
 STRIP_HALF_MM = 5.0
+#: Rows this far (mm) either side of a candidate seam show the material beside it (a thread is
+#: at most 1.2 mm thick); two distances, so a second row of a twin-needle seam at one of them
+#: does not hide the material at the other.
+BESIDE_MM = (2.5, 4.0)
 
 
 def _work_image(photo: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, float]:
@@ -295,6 +309,8 @@ class _Strip:
     period_px: float
     response: np.ndarray        # the band's thread response the stitches were found in
     axis_response: np.ndarray | None = None   # the grey response, when that was another reading
+    # the same band read again for a period above the given one (px): see REREAD_ABOVE
+    reread: Callable[..., "_Strip | None"] | None = field(default=None, compare=False, repr=False)
 
     @property
     def reach(self) -> float:
@@ -376,6 +392,30 @@ def _half_period_repeat(profile: np.ndarray, period: float) -> float:
     """Autocorrelation at half the period: high when the period found is a harmonic of a finer one."""
     ac = _autocorrelation(profile)
     return float(np.interp(period / 2, np.arange(len(ac)), ac))
+
+
+def _varies_beside(response: np.ndarray, a: int, b: int, r: float) -> float:
+    """How much the material beside a candidate seam varies along it, as a share of how much the
+    line itself does (columns ``a:b`` of a straightened band's response, slow light changes
+    removed). Stitches and their gaps make a seam vary far more than the material on either
+    side of it; a row of a weave, a line of a printed dot grid or a panel edge along a woven
+    panel varies no more than the rows beside it (measured: seams at most 0.6 of the line's
+    variance on either side, weave rows and panel edges 1.25 and more). On each side the
+    quieter of the :data:`BESIDE_MM` distances counts, and the busier side decides."""
+    centre, half = response.shape[0] // 2, max(1, int(round(0.6 * r)))
+
+    def variance(offset_mm: float) -> float:
+        row = centre + int(round(offset_mm * r))
+        band = response[max(0, row - half):row + half + 1, a:b].astype(np.float32)
+        if band.size == 0:
+            return 0.0
+        profile = band.mean(axis=0)
+        trend = cv2.GaussianBlur(profile.reshape(1, -1), (0, 0), 5.0 * r, borderType=cv2.BORDER_REFLECT).ravel()
+        return float(np.var(profile - trend))
+
+    on = variance(0.0)
+    beside = max(min(variance(sign * d) for d in BESIDE_MM) for sign in (-1, 1))
+    return beside / on if on > 0 else math.inf
 
 
 def _period(profile: np.ndarray, lo: float, hi: float) -> tuple[float, float]:
@@ -686,10 +726,12 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
 
 
 def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: str, point: np.ndarray,
-              direction: np.ndarray, t: np.ndarray, r: float, hint_mm: float | None) -> _Strip | None:
+              direction: np.ndarray, t: np.ndarray, r: float, hint_mm: float | None,
+              above_px: float = 0.0) -> _Strip | None:
     """Steps 3 and 4 on a straightened band's thread response: where along the line the seam runs,
     its period, and one stitch per profile maximum (``level``: the thread's threshold in it,
-    :func:`_thread_level`; ``r0:r1``: the rows the stitches occupy)."""
+    :func:`_thread_level`; ``r0:r1``: the rows the stitches occupy; ``above_px``: a period
+    that this reading must exceed)."""
     centre = response.shape[0] // 2
     weights = np.maximum(response[r0:r1] - level, 0)
     # saturate the thread's own shading (twist, sheen) so the profile shows stitches and gaps
@@ -701,12 +743,15 @@ def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: st
     a, b = _longest_run(smooth > 0.3 * max(float(np.percentile(smooth, 95)), 1e-6))
     if b - a < MIN_SEAM_MM * r:
         return None
+    if _varies_beside(response, a, b, r) >= 1.0:
+        return None     # the material beside varies along it as much: a texture row or an edge
     if hint_mm:
         # the brand's pitch is known: look for the period near it, not at its harmonics
         # (twist or sheen inside each stitch at half the pitch, pairs of stitches at twice)
         lo_p, hi_p = max(MIN_STITCH_SPACING_MM, HINT_RANGE[0] * hint_mm), HINT_RANGE[1] * hint_mm
     else:
         lo_p, hi_p = 1.0, 12.0
+    lo_p = max(lo_p, above_px / r)
     # slanted stitches overlap in a projection straight across the seam: project along them
     shear = _stitch_shear(saturated[:, a:b], r, lo_p * r, hi_p * r)
     weights = _sheared(weights, shear)
@@ -747,7 +792,8 @@ def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: st
     if not positions:
         return None
     return _Strip(polarity, point, direction, float(t[0]), r, np.array(positions), np.array(offsets),
-                  None, None, periodicity, period, response)
+                  None, None, periodicity, period, response,
+                  reread=partial(_stitches, response, level, r0, r1, polarity, point, direction, t, r, hint_mm))
 
 
 def _with_axes(strip: _Strip) -> _Strip:
@@ -760,6 +806,23 @@ def _with_axes(strip: _Strip) -> _Strip:
     if strip.axis_response is not None:
         axes, _ = _stitch_axes(strip.axis_response, centres, strip.period_px)
     return replace(strip, axes=axes, elongations=elong)
+
+
+def _stitch_like(strip: _Strip) -> _Strip:
+    """``strip`` with its stitches' axes (:func:`_with_axes`); where the stitches found are not
+    elongated, the band read again for a period at least :data:`REREAD_ABOVE` times longer, if
+    that reading's stitches are. A twisted thread whose stitches almost touch repeats at its
+    twist more clearly than at its stitches: each stitch split into pieces as wide as they are
+    long (elongation 0.7), so the seam was refused and no authentic photo of the brand was
+    judged."""
+    strip = _with_axes(strip)
+    if strip.score > 0 or strip.reread is None:
+        return strip
+    again = strip.reread(above_px=REREAD_ABOVE * strip.period_px)
+    if again is None:
+        return strip
+    again = _with_axes(replace(again, axis_response=strip.axis_response))
+    return again if again.score > 0 else strip
 
 
 def measure_seam(photo: np.ndarray, *, polarity: str | None = None, side_mm: float = DEFAULT_SIDE_MM,
@@ -802,7 +865,7 @@ def _measure(grey: np.ndarray, colour: np.ndarray | None, scale: float, *, polar
             for strip in _strip(grey, card, point, direction, pol, pitch_hint_mm, colour):
                 if best is not None and not rank(strip, strip.reach) > rank(best):
                     continue    # it cannot win even with elongated stitches
-                strip = _with_axes(strip)
+                strip = _stitch_like(strip)
                 if best is None or rank(strip) > rank(best):
                     best = strip
         if polarity is not None and best is not None and len(best.positions) >= MIN_STITCHES:

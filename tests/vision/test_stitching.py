@@ -228,6 +228,34 @@ def test_slanted_stitches_on_a_dotted_material_are_measured_along_their_axis() -
         assert abs(m.angle_deg - truth["angle_deg"]) < 2.0, (m.angle_deg, truth["angle_deg"])
 
 
+def test_a_woven_panel_edge_beside_the_seam_is_not_taken_for_it() -> None:
+    """A bench photo (held-out seed 8080) of a seam below the edge of a darker woven panel: the
+    weave's row along the edge repeats at 2.16 mm, within the range of the brand's 2.33 mm pitch,
+    and scored as high as the seam, so the edge was measured (slant 0.3 deg against 17) and an
+    authentic item FAILED. The material beside that row varies along it as much as the row does;
+    beside a seam it does not."""
+    rng = job_rng(8080, "heldout/designs")
+    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "casa-beltav")
+    zone = design.zone("stitching")
+    job = PhotoJob("samples/casa-beltav/a03/stitching.jpg", 8080, design, zone, (1280, 960), 12.0)
+    result = make_photo(job)
+    m = measure_seam(decode_image(result.jpeg), pitch_hint_mm=design.stitching.pitch_mm)
+    assert m, m
+    assert abs(m.pitch_mm - result.measured["pitch_mm"]) < 0.08, (m.pitch_mm, result.measured["pitch_mm"])
+    assert abs(m.angle_deg - result.measured["angle_deg"]) < 2.0, (m.angle_deg, result.measured["angle_deg"])
+
+
+def test_twisted_thread_is_read_again_at_its_stitches_when_its_twist_repeats_more_clearly() -> None:
+    """A pale twisted thread whose stitches almost touch, on a red felt (held-out seed 8080): its
+    twist repeats at 1.6 mm more clearly than its stitches at 2.38, each stitch read as pieces
+    as wide as they are long, so the seam was refused in 9 of the brand's 10 authentic photos.
+    Read again above that period, its stitches are found: an authentic seam passes, a wrong
+    pitch fails."""
+    rng = job_rng(8080, "heldout/designs")
+    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "studio-corir")
+    _judged_like_the_brand(design, "pitch")
+
+
 def test_fine_light_thread_on_a_pored_material_is_found() -> None:
     """A fine light thread on a material with bright pores: six robust deviations of the material's
     ripple lay above the thread itself, so no stitch was found on any photo of the brand."""
