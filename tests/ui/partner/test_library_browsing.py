@@ -147,7 +147,9 @@ def test_thumbnails_are_decoded_once_and_cached(qtbot: QtBot, page: LibraryPage,
     browser = page.browser
     zone = browser.detail.zone_page
     browser.select_key(zone_key("front-logo"))
-    qtbot.waitUntil(lambda: zone.references.pending() == 0, timeout=10_000)
+    # both grids: the side seam's reference is the front logo's counterfeit, cached only once decoded
+    qtbot.waitUntil(lambda: zone.references.pending() == 0 and zone.counterfeits.pending() == 0
+                    and not browser.thumbnails.busy, timeout=10_000)
     decoded: list[str] = []
     browser.thumbnails.ready.connect(decoded.append)
 
