@@ -11,8 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tools.demogen.designs import random_design
-from tools.demogen.photos import PhotoJob, job_rng, make_photo
+from tools.demogen.photos import PhotoJob, make_photo
 from vision import hardware, logo
 from vision.image_io import decode_image
 from vision.findings import Status
@@ -20,6 +19,7 @@ from vision.scale_card import find_scale_card
 from vision.zone import Tolerances
 
 from .demo_data import DEMO, load, photo, relit, sample_zones, zone_images
+from .heldout import heldout_design
 
 
 @cache
@@ -142,8 +142,7 @@ def test_a_plate_right_beside_the_card_is_found() -> None:
     """A plate that starts just past the card's white: the generous square left out around the card
     cut into it, its outline touched the region's edge and the references could not be prepared.
     The card's own white, as the photo shows it, is left out instead."""
-    rng = job_rng(404, "heldout/designs")
-    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "maison-norwen")
+    design = heldout_design(404, "maison-norwen")
     refs = tuple(_rendered(design, f"test/norwen-ref-{i}", gentle=True) for i in range(3))
     prep = hardware.prepare(refs, (), Tolerances(max_delta_e=6.0))
     result = hardware.analyse(prep, _rendered(design, "test/norwen-authentic"))

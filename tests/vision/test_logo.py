@@ -20,13 +20,13 @@ from hypothesis import strategies as st
 
 from tools.demogen import render
 from tools.demogen.capture import capture, draw_usable
-from tools.demogen.designs import random_design
 from tools.demogen.photos import job_rng
 from vision import logo, shape_compare
 from vision.findings import Status
 from vision.image_io import decode_image
 
 from .demo_data import load, photo, relit, sample_zones, zone_images
+from .heldout import heldout_design, heldout_photo
 
 SAMPLES = Path(__file__).parents[1] / "data" / "opencv-samples"
 
@@ -203,8 +203,7 @@ def test_the_bench_around_the_item_is_left_out_of_the_comparison() -> None:
     """References shot with the item small on a dark bench, as dark as the lettering, and a photo
     filling the frame on a pale bench: the bench around the references' item was compared as ink,
     and failed the authentic photo on its logo's shape and length."""
-    rng = job_rng(303, "heldout/designs")
-    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "house-cortav")
+    design = heldout_design(303, "house-cortav")
     dark = ((40, 44, 52), (58, 62, 60))
     refs = tuple(_logo_shot(design, i, fill=0.55, bench=dark[i % 2]) for i in range(4))
     prepared_zone = logo.prepare(refs)
@@ -222,8 +221,7 @@ def test_thin_lettering_on_a_busy_mottled_material_is_found() -> None:
     faint texture, which differs from item to item, above the lettering's corners, so no two
     references aligned and the brand's logo was never judged. The unequalised grey's features
     align them, and an authentic photo passes."""
-    rng = job_rng(5151, "heldout/designs")
-    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "atelier-danbel")
+    design = heldout_design(5151, "atelier-danbel")
     benches = ((40, 44, 52), (58, 62, 60), (150, 150, 146), (96, 90, 84))
     refs = tuple(_logo_shot(design, i, fill=0.7, bench=benches[i]) for i in range(4))
     prepared_zone = logo.prepare(refs)
@@ -239,8 +237,7 @@ def test_pale_lettering_on_a_strongly_mottled_saturated_material_is_found_by_its
     every strong corner lies on the mottling, which differs from item to item, so no two
     references aligned and every photo of the brand was inconclusive. In chromaticity the
     mottling (a darker shade of the same green) vanishes and the lettering stands out."""
-    rng = job_rng(9001, "heldout/designs")
-    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "atelier-solgar")
+    design = heldout_design(9001, "atelier-solgar")
     benches = ((40, 44, 52), (150, 150, 146), (58, 62, 60), (96, 90, 84))
     refs = tuple(_logo_shot(design, i, fill=fill, bench=benches[i])
                  for i, fill in enumerate((0.5, 0.75, 0.65, 0.55)))
@@ -282,8 +279,7 @@ def test_a_fail_must_hold_through_half_of_the_references() -> None:
     from tools.demogen.library import Layout
     from tools.demogen.photos import PhotoJob, make_photo
 
-    rng = job_rng(6262, "heldout/designs")
-    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "house-fonzel")
+    design = heldout_design(6262, "house-fonzel")
     zone = next(z for z in design.zones if z.kind == "logo")
     layout = Layout()
 
@@ -295,5 +291,5 @@ def test_a_fail_must_hold_through_half_of_the_references() -> None:
     fakes = tuple(shot(f"{pack.format('fakes')}/fake-{i:02d}-{tell}.jpg", layout.reference_size, tell=tell)
                   for i, tell in enumerate(("weight", "spacing", "proportions"), 1))
     prep = logo.prepare(refs, fakes)
-    result = logo.analyse(prep, shot(f"samples/{design.brand}/a07/{zone.id}.jpg", layout.photo_size))
+    result = logo.analyse(prep, heldout_photo(6262, design, "a07", zone.id)[0])
     assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]

@@ -14,6 +14,7 @@ from vision.quality import (GateBaseline, assess_photo, baseline_from_references
                             glare_finding, luminance, resolution_finding, to_working_resolution)
 
 from .demo_data import DEMO, relit
+from .heldout import heldout_design
 
 def photo(rel: str) -> np.ndarray:
     return decode_image((DEMO / rel).read_bytes())
@@ -118,10 +119,8 @@ def test_sobel_at_chosen_pixels_is_opencvs_sobel() -> None:
 
 def _tavzel_hardware(name: str) -> np.ndarray:
     """A hardware photo of a held-out brand whose mottled leather's blobs are drawn out one way."""
-    from tools.demogen.designs import random_design
-    from tools.demogen.photos import PhotoJob, job_rng, make_photo
-    rng = job_rng(5151, "heldout/designs")
-    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "casa-tavzel")
+    from tools.demogen.photos import PhotoJob, make_photo
+    design = heldout_design(5151, "casa-tavzel")
     job = PhotoJob(name, 4242, design, design.zone("hardware"), (1280, 960), 12.0)
     return decode_image(make_photo(job).jpeg)
 

@@ -24,6 +24,7 @@ from vision.zone import Tolerances
 
 from .demo_data import DEMO, load, truth, zone_images, zone_spec
 from .demo_data import sample as demo_sample
+from .heldout import heldout_design, heldout_photo
 
 @lru_cache(maxsize=None)
 def prepared(brand: str) -> StitchingPrepared:
@@ -116,14 +117,21 @@ def test_measurements_match_the_rendered_truth() -> None:
     assert max(angle_err) < 1.6
 
 
+def _brand_prepared(design, references: int = 3) -> StitchingPrepared:  # type: ignore[no-untyped-def]
+    """A never-seen brand's seam prepared from references rendered here, with the pack's usual
+    tolerances (pitch +- 7 %, slant +- 6 deg)."""
+    refs = tuple(rendered(design, "stitching", f"test/{design.brand}-ref-{i}", gentle=True)[0]
+                 for i in range(references))
+    lo, hi = design.stitching.pitch_mm * 0.93, design.stitching.pitch_mm * 1.07
+    tol = Tolerances(pitch_mm=(lo, hi), angle_deg=(design.stitching.slant_deg - 6, design.stitching.slant_deg + 6))
+    return prepare(refs, (), tol)
+
+
 def _judged_like_the_brand(design, tell: str) -> None:  # type: ignore[no-untyped-def]
     """References and photos of a never-seen brand rendered here: an authentic seam passes with its
     pitch measured within 0.1 mm of the truth, and a seam with the ``tell`` fails."""
     name = design.brand
-    refs = tuple(rendered(design, "stitching", f"test/{name}-ref-{i}", gentle=True)[0] for i in range(3))
-    lo, hi = design.stitching.pitch_mm * 0.93, design.stitching.pitch_mm * 1.07
-    tol = Tolerances(pitch_mm=(lo, hi), angle_deg=(design.stitching.slant_deg - 6, design.stitching.slant_deg + 6))
-    prep = prepare(refs, (), tol)
+    prep = _brand_prepared(design)
     photo, truth = rendered(design, "stitching", f"test/{name}-authentic")
     result = analyse(prep, photo)
     assert result.status is Status.PASS, [f.message for f in result.findings]
@@ -218,8 +226,7 @@ def test_slanted_stitches_on_a_dotted_material_are_measured_along_their_axis() -
     stitches overlap and the dots' rhythm showed through the gaps, so authentic seams measured at
     the dots' period (1.6 mm against 2.5) and failed. Projected along the stitches, each photo
     measures its own pitch and slant."""
-    rng = job_rng(303, "heldout/designs")
-    design = next(d for d in (random_design(rng) for _ in range(3)) if d.brand == "casa-corwen")
+    design = heldout_design(303, "casa-corwen")
     for i in range(4):
         photo, truth = rendered(design, "stitching", f"test/corwen-{i}")
         m = measure_seam(photo, pitch_hint_mm=design.stitching.pitch_mm)
@@ -234,15 +241,12 @@ def test_a_woven_panel_edge_beside_the_seam_is_not_taken_for_it() -> None:
     and scored as high as the seam, so the edge was measured (slant 0.3 deg against 17) and an
     authentic item FAILED. The material beside that row varies along it as much as the row does;
     beside a seam it does not."""
-    rng = job_rng(8080, "heldout/designs")
-    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "casa-beltav")
-    zone = design.zone("stitching")
-    job = PhotoJob("samples/casa-beltav/a03/stitching.jpg", 8080, design, zone, (1280, 960), 12.0)
-    result = make_photo(job)
-    m = measure_seam(decode_image(result.jpeg), pitch_hint_mm=design.stitching.pitch_mm)
+    design = heldout_design(8080, "casa-beltav")
+    photo, truth = heldout_photo(8080, design, "a03", "stitching")
+    m = measure_seam(photo, pitch_hint_mm=design.stitching.pitch_mm)
     assert m, m
-    assert abs(m.pitch_mm - result.measured["pitch_mm"]) < 0.08, (m.pitch_mm, result.measured["pitch_mm"])
-    assert abs(m.angle_deg - result.measured["angle_deg"]) < 2.0, (m.angle_deg, result.measured["angle_deg"])
+    assert abs(m.pitch_mm - truth["pitch_mm"]) < 0.08, (m.pitch_mm, truth["pitch_mm"])
+    assert abs(m.angle_deg - truth["angle_deg"]) < 2.0, (m.angle_deg, truth["angle_deg"])
 
 
 def test_twisted_thread_is_read_again_at_its_stitches_when_its_twist_repeats_more_clearly() -> None:
@@ -251,8 +255,7 @@ def test_twisted_thread_is_read_again_at_its_stitches_when_its_twist_repeats_mor
     as wide as they are long, so the seam was refused in 9 of the brand's 10 authentic photos.
     Read again above that period, its stitches are found: an authentic seam passes, a wrong
     pitch fails."""
-    rng = job_rng(8080, "heldout/designs")
-    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "studio-corir")
+    design = heldout_design(8080, "studio-corir")
     _judged_like_the_brand(design, "pitch")
 
 
@@ -262,27 +265,18 @@ def test_a_stitch_centre_slipping_on_a_mottled_material_is_not_irregularity() ->
     authentic seam measured 15.5 % irregular and FAILED (here against four fresh references; with
     its pack's it now passes). The spread of the spacings leaves the shortest and longest tenth
     out; an irregular seam, uneven all along, still fails."""
-    rng = job_rng(2718, "heldout/designs")
-    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "maison-fongar")
-    zone = design.zone("stitching")
-    refs = tuple(rendered(design, "stitching", f"test/fongar-ref-{i}", gentle=True)[0] for i in range(4))
-    st_ = design.stitching
-    tol = Tolerances(pitch_mm=(st_.pitch_mm * 0.93, st_.pitch_mm * 1.07), angle_deg=(st_.slant_deg - 6, st_.slant_deg + 6))
-    prep = prepare(refs, (), tol)
-    job = PhotoJob("samples/maison-fongar/a06/stitching.jpg", 2718, design, zone, (1280, 960), 12.0)
-    result = analyse(prep, decode_image(make_photo(job).jpeg))
+    design = heldout_design(2718, "maison-fongar")
+    prep = _brand_prepared(design, references=4)
+    result = analyse(prep, heldout_photo(2718, design, "a06", "stitching")[0])
     assert result.status is not Status.FAIL, [f.message for f in result.findings]
-    fake = PhotoJob("samples/maison-fongar/c04/stitching.jpg", 2718, design, zone, (1280, 960), 12.0,
-                    tell="irregular")
-    failed = analyse(prep, decode_image(make_photo(fake).jpeg))
+    failed = analyse(prep, heldout_photo(2718, design, "c04", "stitching", tell="irregular")[0])
     assert failed.status is Status.FAIL and "pitch_cv" in {f.metric for f in failed.findings if not f.passed}
 
 
 def test_fine_light_thread_on_a_pored_material_is_found() -> None:
     """A fine light thread on a material with bright pores: six robust deviations of the material's
     ripple lay above the thread itself, so no stitch was found on any photo of the brand."""
-    rng = job_rng(404, "heldout/designs")
-    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "casa-zelel")
+    design = heldout_design(404, "casa-zelel")
     _judged_like_the_brand(design, "pitch")
 
 
@@ -291,8 +285,7 @@ def test_twisted_thread_whose_stitches_almost_touch_is_measured_by_colour() -> N
     the twist's dark bands look like the gaps, so the references measured 2.4 to 4.0 mm against
     4.0 and the brand's seam was never judged. Thread against material in colour, the twist fades
     and the gaps stand out: the references agree, an authentic seam passes, a wrong pitch fails."""
-    rng = job_rng(404, "heldout/designs")
-    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "maison-norwen")
+    design = heldout_design(404, "maison-norwen")
     _judged_like_the_brand(design, "pitch")
 
 
@@ -301,8 +294,7 @@ def test_slanted_stitches_on_a_mottled_material_keep_their_shape_in_colour() -> 
     is as wide as it is long (elongation 1.1 against the 1.7 a stitch must show), so the seam the
     colour reading found was refused and no seam of the brand was measured. Its shape is now
     judged in the reading that found it."""
-    rng = job_rng(6262, "heldout/designs")
-    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "atelier-zelxan")
+    design = heldout_design(6262, "atelier-zelxan")
     _judged_like_the_brand(design, "pitch")
 
 
@@ -322,8 +314,7 @@ def test_a_seam_so_irregular_that_stitches_go_unfound_still_fails() -> None:
     counted as "the photo may have missed them", it was only inconclusive. Missed stitches leave
     gaps of two pitches, which the spacing statistics leave out, so a spacing this irregular
     (three times the limit) is the seam's own."""
-    rng = job_rng(5151, "heldout/designs")
-    design = next(d for d in (random_design(rng) for _ in range(4)) if d.brand == "atelier-danbel")
+    design = heldout_design(5151, "atelier-danbel")
     refs = tuple(rendered(design, "stitching", f"test/{design.brand}-ref-{i}", gentle=True)[0] for i in range(3))
     lo, hi = design.stitching.pitch_mm * 0.93, design.stitching.pitch_mm * 1.07
     prep = prepare(refs, (), Tolerances(pitch_mm=(lo, hi), angle_deg=(design.stitching.slant_deg - 6,

@@ -1,0 +1,33 @@
+"""Never-seen brands as ``python -m tools.demogen heldout`` draws them, and their sample photos as
+its sets render them: a test can reproduce the very photo a held-out benchmark run got wrong."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tools.demogen.designs import BrandDesign, random_design
+from tools.demogen.library import Layout
+from tools.demogen.photos import PhotoJob, job_rng, make_photo
+from vision.image_io import decode_image
+
+#: ``heldout --brands`` as the development seeds were generated.
+BRANDS_PER_SET = 4
+
+
+def heldout_design(seed: int, brand: str) -> BrandDesign:
+    """The design of ``brand`` among those ``heldout --seed SEED`` draws."""
+    rng = job_rng(seed, "heldout/designs")
+    return next(d for d in (random_design(rng) for _ in range(BRANDS_PER_SET)) if d.brand == brand)
+
+
+def heldout_photo(seed: int, design: BrandDesign, item: str, zone_id: str, *,
+                  tell: str | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+    """``samples/BRAND/ITEM/ZONE.jpg`` of the set ``heldout --seed SEED`` writes (RGB), and what
+    its rendering measured; any zone but a serial code, whose tag needs the item's serial."""
+    layout = Layout()
+    job = PhotoJob(f"samples/{design.brand}/{item}/{zone_id}.jpg", seed, design, design.zone(zone_id),
+                   layout.photo_size, layout.px_per_mm, tell=tell)
+    result = make_photo(job)
+    return decode_image(result.jpeg), result.measured
