@@ -122,15 +122,16 @@ def match_features(reference: Features, photo: Features, *, ratio: float = 0.8) 
 def _two_nearest_l2(query: np.ndarray, train: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per query descriptor: the nearest train descriptor's index, and the distances to the nearest
     two (exhaustive, as a brute-force matcher). One matrix product does the work: on SIFT's
-    128-float descriptors it is several times faster than OpenCV's brute-force matcher."""
+    128-float descriptors it is several times faster than OpenCV's brute-force matcher. Two
+    row minima find the nearest two at a fraction of a row-wise partial sort's cost."""
     q, t = query.astype(np.float32), train.astype(np.float32)
     d2 = (q * q).sum(axis=1)[:, None] + (t * t).sum(axis=1)[None, :] - 2.0 * (q @ t.T)
-    two = np.argpartition(d2, 1, axis=1)[:, :2]
-    dist = np.take_along_axis(d2, two, axis=1)
-    swap = dist[:, 1] < dist[:, 0]
-    two[swap], dist[swap] = two[swap][:, ::-1], dist[swap][:, ::-1]
-    dist = np.sqrt(np.maximum(dist, 0.0))
-    return two[:, 0], dist[:, 0], dist[:, 1]
+    rows = np.arange(len(d2))
+    nearest = np.argmin(d2, axis=1)
+    first = d2[rows, nearest]
+    d2[rows, nearest] = np.inf                      # the runner-up is the least of the rest
+    second = d2.min(axis=1)
+    return nearest, np.sqrt(np.maximum(first, 0.0)), np.sqrt(np.maximum(second, 0.0))
 
 
 def estimate_homography(ref_pts: np.ndarray, photo_pts: np.ndarray, reference_shape: tuple[int, int],
