@@ -466,18 +466,26 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
     strokes no longer overlap and it fails (an authentic item on development seed 6262 failed
     through one reference and passed through the three others). So the photo is also judged
     through every other reference it aligns with as solidly, by the same feature set, and the lower
-    median of the outcomes stands: half of them must fail for the zone to fail."""
+    median of the outcomes stands: half of them must fail for the zone to fail.
+
+    Once more failures are in than the lower median of all the references could pass over, the
+    FAIL stands whatever the rest show, and they are not located (each costs a fine alignment
+    and two judgements): the most favourable of those failures is reported."""
     outcomes = [failed]
+    settled = (len(shapes.views) - 1) // 2 + 1      # failures that fix the lower median, however many align
     method = located.alignment.method
     view = None if located.view is None else sc.with_method(located.view, method)   # once, not per reference
     for i in range(len(shapes.views)):
+        if sum(o[1][3] is Status.FAIL for o in outcomes) >= settled:
+            break
         if i == located.ref_index:
             continue
         again = locate(shapes, photo, work=work, reference=i, method=method, view=view)
         if not isinstance(again, str) and again.alignment.inliers >= sc.SOLID_INLIERS:
             outcomes.append(most_favourable(shapes, bounds, again))
     outcomes.sort(key=lambda o: (_RANK[o[1][3]], o[1][2]))
-    return outcomes[(len(outcomes) - 1) // 2]
+    failures = sum(o[1][3] is Status.FAIL for o in outcomes)
+    return outcomes[failures - 1 if failures >= settled else (len(outcomes) - 1) // 2]
 
 
 def comparison(shapes: ShapeReference, located: Located) -> Comparison:
