@@ -123,8 +123,8 @@ def build_shape_reference(references: tuple[np.ndarray, ...], counterfeits: tupl
 
 def locate(shapes: ShapeReference, photo: np.ndarray, *, skip: int | None = None,
            work: tuple[np.ndarray, float] | None = None, calibrating: bool = False,
-           reference: int | None = None, method: str | None = None, view: sc.View | None = None
-           ) -> Located | str:
+           reference: int | None = None, method: str | None = None, view: sc.View | None = None,
+           spread: bool = False) -> Located | str:
     """Find the zone in ``photo``; or why not. ``skip`` leaves one reference out (calibration).
 
     A photo's grey refinement may correct a tilt its matches left uncertain
@@ -133,7 +133,12 @@ def locate(shapes: ShapeReference, photo: np.ndarray, *, skip: int | None = None
     bound hangs on a single leave-one-out value, and a fake that lands near it no longer pulls it
     in; tilts corrected there moved bounds both ways and let known counterfeit tells pass.
     ``reference`` and ``method`` locate through that reference and that feature set alone;
-    ``view`` is the photo's working image described already.
+    ``view`` is the photo's working image described already. ``spread``: an alignment must also fix
+    the frame's corners (:func:`vision.shape_compare.fixes_frame`) to be taken as solid, as a logo
+    photo's must. Not asked of hardware photos: on the development seeds it passed seven authentic
+    plates more and three fewer, but let six counterfeit plates through (one from FAIL to PASS)
+    for three it caught, the engraving's verdict swinging with the alignment; nor of the
+    references' own alignments (calibration), where it moved the bounds both ways.
     """
     work_rgb, scale = work or sc.to_working(photo)
     view = view if view is not None and view.rgb is work_rgb else sc.describe(work_rgb)
@@ -142,7 +147,8 @@ def locate(shapes: ShapeReference, photo: np.ndarray, *, skip: int | None = None
     refs = tuple(shapes.views[i] for i in index)
     if not refs:
         return "no other reference"
-    k, result = sc.best_alignment(refs, view, shapes.frame.methods, method)
+    k, result = sc.best_alignment(refs, view, shapes.frame.methods, method,
+                                  fixes=(lambda j, a: fixes_frame(shapes, index[j], a)) if spread else None)
     if not result:
         return result.reason
     i = index[k]
@@ -154,6 +160,16 @@ def locate(shapes: ShapeReference, photo: np.ndarray, *, skip: int | None = None
         to_frame = np.linalg.inv(W) @ to_frame
         frame_rgb = shapes.frame.warp(work_rgb, to_frame)
     return Located(work_rgb, scale, i, result, to_frame, frame_rgb, W is not None, view)
+
+
+def fixes_frame(shapes: ShapeReference, ref_index: int, alignment: Alignment) -> bool:
+    """Does ``alignment`` (photo against reference ``ref_index``) fix the frame's corners?"""
+    return sc.fixes_frame(alignment, shapes.frame.photo_to_frame(ref_index, alignment), shapes.frame.size)
+
+
+def solid(shapes: ShapeReference, located: Located) -> bool:
+    """Located by enough matches, spread enough to fix the frame (see :func:`vision.shape_compare.best_alignment`)."""
+    return located.alignment.inliers >= sc.SOLID_INLIERS and fixes_frame(shapes, located.ref_index, located.alignment)
 
 
 def counterfeit_match(shapes: ShapeReference, photo_work: np.ndarray) -> int:
@@ -422,7 +438,7 @@ def analyse(prepared: LogoPrepared, photo: np.ndarray) -> ZoneAnalysis:
         raise ValueError("photo must be an RGB uint8 array of shape (H, W, 3)")
     shapes = prepared.shapes
     work = sc.to_working(photo)
-    located = locate(shapes, photo, work=work)
+    located = locate(shapes, photo, work=work, spread=True)
     if isinstance(located, str):
         return not_found(shapes, work[0], located, NOT_FOUND, "logo")
     problem = photo_checks(shapes, located, "logo")
@@ -481,7 +497,7 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
         if i == located.ref_index:
             continue
         again = locate(shapes, photo, work=work, reference=i, method=method, view=view)
-        if not isinstance(again, str) and again.alignment.inliers >= sc.SOLID_INLIERS:
+        if not isinstance(again, str) and solid(shapes, again):
             outcomes.append(most_favourable(shapes, bounds, again))
     outcomes.sort(key=lambda o: (_RANK[o[1][3]], o[1][2]))
     failures = sum(o[1][3] is Status.FAIL for o in outcomes)

@@ -31,3 +31,21 @@ def heldout_photo(seed: int, design: BrandDesign, item: str, zone_id: str, *,
                    layout.photo_size, layout.px_per_mm, tell=tell)
     result = make_photo(job)
     return decode_image(result.jpeg), result.measured
+
+
+def heldout_pack_zone(seed: int, design: BrandDesign, zone_id: str, fake_tells: tuple[str, ...] = ()
+                      ) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """The references and known counterfeits (``fake_tells``, in the pack's order) of a zone of
+    the pack ``heldout --seed SEED`` writes (RGB); any zone but a serial code."""
+    layout, zone = Layout(), design.zone(zone_id)
+    folder = f"{design.brand}/{{}}/{design.model}/{zone_id}"
+
+    def shot(name: str, **kw: Any) -> np.ndarray:
+        job = PhotoJob(name, seed, design, zone, layout.reference_size, layout.px_per_mm, **kw)
+        return decode_image(make_photo(job).jpeg)
+
+    refs = tuple(shot(f"{folder.format('refs')}/ref-{i:02d}.jpg", gentle=True)
+                 for i in range(1, layout.references_per_zone + 1))
+    fakes = tuple(shot(f"{folder.format('fakes')}/fake-{i:02d}-{tell}.jpg", tell=tell)
+                  for i, tell in enumerate(fake_tells, 1))
+    return refs, fakes

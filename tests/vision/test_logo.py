@@ -26,7 +26,7 @@ from vision.findings import Status
 from vision.image_io import decode_image
 
 from .demo_data import load, photo, relit, sample_zones, zone_images
-from .heldout import heldout_design, heldout_photo
+from .heldout import heldout_design, heldout_pack_zone, heldout_photo
 
 SAMPLES = Path(__file__).parents[1] / "data" / "opencv-samples"
 
@@ -276,20 +276,9 @@ def test_a_fail_must_hold_through_half_of_the_references() -> None:
     """An authentic logo (development seed 6262, house-fonzel/a07) failed through the reference it
     matched best and passed through the three others: one reference's registration onto the frame
     is a few pixels off for this photo, and thin strokes no longer overlap."""
-    from tools.demogen.library import Layout
-    from tools.demogen.photos import PhotoJob, make_photo
-
     design = heldout_design(6262, "house-fonzel")
     zone = next(z for z in design.zones if z.kind == "logo")
-    layout = Layout()
-
-    def shot(name: str, size: tuple[int, int], **kw: object) -> np.ndarray:
-        return decode_image(make_photo(PhotoJob(name, 6262, design, zone, size, layout.px_per_mm, **kw)).jpeg)
-
-    pack = f"{design.brand}/{{}}/{design.model}/{zone.id}"
-    refs = tuple(shot(f"{pack.format('refs')}/ref-{i:02d}.jpg", layout.reference_size, gentle=True) for i in (1, 2, 3, 4))
-    fakes = tuple(shot(f"{pack.format('fakes')}/fake-{i:02d}-{tell}.jpg", layout.reference_size, tell=tell)
-                  for i, tell in enumerate(("weight", "spacing", "proportions"), 1))
+    refs, fakes = heldout_pack_zone(6262, design, zone.id, ("weight", "spacing", "proportions"))
     prep = logo.prepare(refs, fakes)
     result = logo.analyse(prep, heldout_photo(6262, design, "a07", zone.id)[0])
     assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
@@ -316,3 +305,20 @@ def test_a_fail_settled_by_enough_references_is_the_fail_all_of_them_give(zone: 
         pytest.skip("this photo does not fail through the reference it matches best")
     assert len(outcomes) >= 3      # the photo aligns with most references: the median is not one judgement
     assert logo.analyse(prep, img).status is lower_median is Status.FAIL
+
+
+def test_a_logo_is_judged_through_an_alignment_that_fixes_the_whole_logo() -> None:
+    """An authentic logo small in the photo, on a mottled material (held-out seed 7373,
+    casa-tavbel/a03): ORB matched 25 features, crowded on three letters, and the homography
+    extrapolated from them warped the rest of the logo off the references' (overlap 0.31): a
+    wrong FAIL. The unequalised grey's features match 63, spread over the whole logo."""
+    design = heldout_design(7373, "casa-tavbel")
+    refs, fakes = heldout_pack_zone(7373, design, "logo", ("weight", "spacing", "proportions"))
+    prep = logo.prepare(refs, fakes)
+    photo = heldout_photo(7373, design, "a03", "logo")[0]
+    crowded = logo.locate(prep.shapes, photo)
+    assert not isinstance(crowded, str) and not logo.fixes_frame(prep.shapes, crowded.ref_index, crowded.alignment)
+    result = logo.analyse(prep, photo)
+    assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
+    fake = heldout_photo(7373, design, "c05", "logo", tell="proportions")[0]
+    assert logo.analyse(prep, fake).status is Status.FAIL
