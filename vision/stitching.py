@@ -113,6 +113,9 @@ HINT_RANGE = (0.6, 1.6)
 HARMONIC_REPEAT = 0.8
 #: A stitch's blob: its response above this share of the way from the material's to its peak.
 BLOB_LEVEL = 0.35
+#: A stitch's blob gathers the pieces its line-integral axis passes through within this share of
+#: the period from its centre (a stitch is shorter than its pitch; its neighbours' ends lie further).
+PIECES_REACH = 0.4
 #: Profile maxima closer than this share of the period, on median, split stitches.
 PEAK_PERIOD_AGREEMENT = 0.75
 #: Stitches found that are not elongated: the band is read again for a period at least this many
@@ -542,8 +545,14 @@ def _blob_axes(response: np.ndarray, centres: np.ndarray, period: float, axes: n
         bg = float(np.median(win))
         binary = (win >= bg + BLOB_LEVEL * (peak - bg)).astype(np.uint8)
         _, labels = cv2.connectedComponents(binary, connectivity=8)
-        lab = labels[half - core + py, half - core + px]
-        blob = labels == lab
+        # a twisted thread's shading splits a stitch into pieces across the twist, each as long as
+        # the twist's stripe and slanted like it: the pieces the stitch's own axis passes through
+        # near its centre are one stitch
+        t = np.arange(-PIECES_REACH * period, PIECES_REACH * period + 0.5, 0.5)
+        lx = np.clip(np.round(half + t * math.cos(axes[i])).astype(int), 0, 2 * half)
+        ly = np.clip(np.round(half + t * math.sin(axes[i])).astype(int), 0, 2 * half)
+        pieces = np.unique(np.r_[labels[ly, lx], labels[half - core + py, half - core + px]])
+        blob = np.isin(labels, pieces[pieces > 0])
         if blob[0].any() or blob[-1].any() or blob[:, 0].any() or blob[:, -1].any():
             continue
         ys, xs = np.nonzero(blob)

@@ -24,7 +24,7 @@ from vision.zone import Tolerances
 
 from .demo_data import DEMO, load, truth, zone_images, zone_spec
 from .demo_data import sample as demo_sample
-from .heldout import heldout_design, heldout_photo
+from .heldout import heldout_design, heldout_pack_zone, heldout_photo
 
 @lru_cache(maxsize=None)
 def prepared(brand: str) -> StitchingPrepared:
@@ -326,3 +326,19 @@ def test_a_seam_so_irregular_that_stitches_go_unfound_still_fails() -> None:
     assert found["pitch_mm"].passed and found["angle_deg"].passed      # the spacing alone decides
     assert not found["pitch_cv"].passed and found["pitch_cv"].value > 2 * prep.max_cv
     assert result.status is Status.FAIL
+
+
+def test_a_twisted_stitch_split_in_pieces_is_measured_along_the_whole_stitch() -> None:
+    """Held-out seed 8383, studio-tavxan: each stitch's twist splits it into two blobs, each
+    slanted like the twist's stripes (about 63 deg), not like the stitch (38 deg). The blob at
+    the stitch's peak alone gave the axis, so every authentic photo read 63-66 deg against the
+    brand's 32.4-44.4 and was inconclusive; the pieces the stitch's axis passes through together
+    give the stitch's own slant."""
+    design = heldout_design(8383, "studio-tavxan")
+    refs, _ = heldout_pack_zone(8383, design, "stitching")
+    prep = prepare(refs, (), Tolerances(pitch_mm=(4.36, 5.02), angle_deg=(32.4, 44.4)))
+    photo, truth = heldout_photo(8383, design, "a02", "stitching")
+    result = analyse(prep, photo)
+    assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
+    slant = next(f.value for f in result.findings if f.metric == "angle_deg")
+    assert abs(slant - truth["angle_deg"]) < 3.0
