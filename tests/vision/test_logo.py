@@ -287,23 +287,24 @@ def test_a_fail_must_hold_through_half_of_the_references() -> None:
 @pytest.mark.parametrize("zone", TELLS, ids=lambda z: f"{z['brand']}-{z['tell']}")
 def test_a_fail_settled_by_enough_references_is_the_fail_all_of_them_give(zone: dict) -> None:
     """The references after a settling majority of failures are not tried; the zone's status must be
-    the lower median over every reference the photo aligns with solidly, as judged one by one."""
+    the lower median over every reference the photo aligns with solidly, as judged one by one
+    (located as :func:`vision.logo.analyse` locates it)."""
     prep = prepared(zone["brand"])
     shapes, img = prep.shapes, photo(zone)
     work = shape_compare.to_working(img)
-    first = logo.locate(shapes, img, work=work)
+    first = logo.locate(shapes, img, work=work, spread=True)
     assert not isinstance(first, str)
     method = first.alignment.method
     outcomes = [logo.most_favourable(shapes, prep.bounds, first)[1][3]]
     for i in range(len(shapes.views)):
         again = logo.locate(shapes, img, work=work, reference=i, method=method, view=first.view)
-        if i != first.ref_index and not isinstance(again, str) and again.alignment.inliers >= shape_compare.SOLID_INLIERS:
+        if i != first.ref_index and not isinstance(again, str) and logo.solid(shapes, again):
             outcomes.append(logo.most_favourable(shapes, prep.bounds, again)[1][3])
     rank = {Status.FAIL: 0, Status.INCONCLUSIVE: 1, Status.PASS: 2}
     lower_median = sorted(outcomes, key=rank.__getitem__)[(len(outcomes) - 1) // 2]
     if outcomes[0] is not Status.FAIL:
         pytest.skip("this photo does not fail through the reference it matches best")
-    assert len(outcomes) >= 3      # the photo aligns with most references: the median is not one judgement
+    assert len(outcomes) >= 2      # the photo aligns solidly with other references: the median is not one judgement
     assert logo.analyse(prep, img).status is lower_median is Status.FAIL
 
 
