@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from tools.demogen.designs import BrandDesign, random_design
-from tools.demogen.library import Layout
+from tools.demogen.library import Layout, pack_job
 from tools.demogen.photos import PhotoJob, job_rng, make_photo
 from vision.image_io import decode_image
 
@@ -38,14 +38,10 @@ def heldout_pack_zone(seed: int, design: BrandDesign, zone_id: str, fake_tells: 
     """The references and known counterfeits (``fake_tells``, in the pack's order) of a zone of
     the pack ``heldout --seed SEED`` writes (RGB); any zone but a serial code."""
     layout, zone = Layout(), design.zone(zone_id)
-    folder = f"{design.brand}/{{}}/{design.model}/{zone_id}"
 
-    def shot(name: str, **kw: Any) -> np.ndarray:
-        job = PhotoJob(name, seed, design, zone, layout.reference_size, layout.px_per_mm, **kw)
-        return decode_image(make_photo(job).jpeg)
+    def shot(number: int, tell: str | None = None) -> np.ndarray:
+        return decode_image(make_photo(pack_job(design, zone, layout, seed, number, tell=tell)[1]).jpeg)
 
-    refs = tuple(shot(f"{folder.format('refs')}/ref-{i:02d}.jpg", gentle=True)
-                 for i in range(1, layout.references_per_zone + 1))
-    fakes = tuple(shot(f"{folder.format('fakes')}/fake-{i:02d}-{tell}.jpg", tell=tell)
-                  for i, tell in enumerate(fake_tells, 1))
+    refs = tuple(shot(i) for i in range(1, layout.references_per_zone + 1))
+    fakes = tuple(shot(i, tell) for i, tell in enumerate(fake_tells, 1))
     return refs, fakes

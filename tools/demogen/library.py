@@ -180,19 +180,23 @@ def _pack_jobs(design: BrandDesign, layout: Layout, seed: int, rng: np.random.Ge
     jobs = []
     for zone in design.zones:
         for i in range(layout.references_per_zone):
-            rel = f"refs/{design.model}/{zone.id}/ref-{i + 1:02d}.jpg"
-            jobs.append((rel, PhotoJob(f"{design.brand}/{rel}", seed, design, zone,
-                                       layout.reference_size, layout.px_per_mm,
-                                       serial=serial(), gentle=True)))
+            jobs.append(pack_job(design, zone, layout, seed, i + 1, serial=serial()))
         tells = [t for t in TELLS[zone.kind] if t != "clone"]
         start = int(rng.integers(0, len(tells)))
         for i in range(layout.counterfeits_per_zone):
-            tell = tells[(start + i) % len(tells)]
-            rel = f"fakes/{design.model}/{zone.id}/fake-{i + 1:02d}-{tell}.jpg"
-            jobs.append((rel, PhotoJob(f"{design.brand}/{rel}", seed, design, zone,
-                                       layout.reference_size, layout.px_per_mm, tell=tell,
-                                       serial=serial())))
+            jobs.append(pack_job(design, zone, layout, seed, i + 1, tell=tells[(start + i) % len(tells)],
+                                 serial=serial()))
     return jobs
+
+
+def pack_job(design: BrandDesign, zone: ZoneSpec, layout: Layout, seed: int, number: int, *,
+             tell: str | None = None, serial: str | None = None) -> tuple[str, PhotoJob]:
+    """A pack's reference shot ``number`` of ``zone`` (or, with a ``tell``, its known counterfeit
+    ``number``): the path in the pack and the job; the path names the job, so it seeds the photo."""
+    rel = (f"refs/{design.model}/{zone.id}/ref-{number:02d}.jpg" if tell is None
+           else f"fakes/{design.model}/{zone.id}/fake-{number:02d}-{tell}.jpg")
+    return rel, PhotoJob(f"{design.brand}/{rel}", seed, design, zone, layout.reference_size, layout.px_per_mm,
+                         tell=tell, serial=serial, gentle=tell is None)
 
 
 def _sample_jobs(design: BrandDesign, layout: Layout, seed: int,
