@@ -148,7 +148,8 @@ def locate(shapes: ShapeReference, photo: np.ndarray, *, skip: int | None = None
     if not refs:
         return "no other reference"
     k, result = sc.best_alignment(refs, view, shapes.frame.methods, method,
-                                  fixes=(lambda j, a: fixes_frame(shapes, index[j], a)) if spread else None)
+                                  solid=(lambda j, a: solid_through(shapes, index[j], a)) if spread
+                                  else sc.enough_inliers)
     if not result:
         return result.reason
     i = index[k]
@@ -167,9 +168,14 @@ def fixes_frame(shapes: ShapeReference, ref_index: int, alignment: Alignment) ->
     return sc.fixes_frame(alignment, shapes.frame.photo_to_frame(ref_index, alignment), shapes.frame.size)
 
 
+def solid_through(shapes: ShapeReference, ref_index: int, alignment: Alignment) -> bool:
+    """Enough matches, spread enough to fix the frame (see :func:`vision.shape_compare.best_alignment`)."""
+    return sc.enough_inliers(ref_index, alignment) and fixes_frame(shapes, ref_index, alignment)
+
+
 def solid(shapes: ShapeReference, located: Located) -> bool:
-    """Located by enough matches, spread enough to fix the frame (see :func:`vision.shape_compare.best_alignment`)."""
-    return located.alignment.inliers >= sc.SOLID_INLIERS and fixes_frame(shapes, located.ref_index, located.alignment)
+    """:func:`solid_through` for a photo as located."""
+    return solid_through(shapes, located.ref_index, located.alignment)
 
 
 def counterfeit_match(shapes: ShapeReference, photo_work: np.ndarray) -> int:
@@ -488,19 +494,20 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
     FAIL stands whatever the rest show, and they are not located (each costs a fine alignment
     and two judgements): the most favourable of those failures is reported."""
     outcomes = [failed]
+    failures = int(failed[1][3] is Status.FAIL)
     settled = (len(shapes.views) - 1) // 2 + 1      # failures that fix the lower median, however many align
     method = located.alignment.method
     view = None if located.view is None else sc.with_method(located.view, method)   # once, not per reference
     for i in range(len(shapes.views)):
-        if sum(o[1][3] is Status.FAIL for o in outcomes) >= settled:
+        if failures >= settled:
             break
         if i == located.ref_index:
             continue
         again = locate(shapes, photo, work=work, reference=i, method=method, view=view)
         if not isinstance(again, str) and solid(shapes, again):
             outcomes.append(most_favourable(shapes, bounds, again))
+            failures += outcomes[-1][1][3] is Status.FAIL
     outcomes.sort(key=lambda o: (_RANK[o[1][3]], o[1][2]))
-    failures = sum(o[1][3] is Status.FAIL for o in outcomes)
     return outcomes[failures - 1 if failures >= settled else (len(outcomes) - 1) // 2]
 
 

@@ -172,18 +172,23 @@ def match(ref: View, photo: View, *, method: str = "orb") -> Alignment | Alignme
     return estimate_homography(rp, pp, ref.rgb.shape[:2], photo.rgb.shape[:2], method=method)
 
 
+def enough_inliers(_: int, alignment: Alignment) -> bool:
+    """:func:`best_alignment`'s default test of a solid alignment: its inliers alone."""
+    return alignment.inliers >= SOLID_INLIERS
+
+
 def best_alignment(refs: tuple[View, ...], photo: View, methods: frozenset[str] = frozenset(METHODS),
-                   only: str | None = None, *, fixes: Callable[[int, Alignment], bool] | None = None
+                   only: str | None = None, *, solid: Callable[[int, Alignment], bool] = enough_inliers
                    ) -> tuple[int, Alignment | AlignmentFailed]:
     """Index of the reference that aligns best with the photo, and that alignment (or the failure).
 
     ``methods``: the brand-specific feature sets (:data:`BRAND_SPECIFIC`) the references needed;
     the others are tried in turn as each is needed. ``only``: that feature set alone.
-    ``fixes(i, alignment)``: whether an alignment through ``refs[i]`` fixes the comparison frame
-    (:func:`fixes_frame`); one that does not is weak however many its inliers, and an alignment
-    that does beats any that does not."""
+    ``solid(i, alignment)``: whether an alignment through ``refs[i]`` is solid (e.g. also fixes
+    the comparison frame, :func:`fixes_frame`); a solid alignment beats any weak one, however many
+    the weak one's inliers."""
     def rank(i: int, a: Alignment) -> tuple[bool, int]:
-        return a.inliers >= SOLID_INLIERS and (fixes is None or fixes(i, a)), a.inliers
+        return solid(i, a), a.inliers
 
     best: tuple[int, Alignment | AlignmentFailed] = (0, AlignmentFailed("no reference"))
     best_rank = (False, -1)
