@@ -13,12 +13,16 @@ What is identifiable from one photo depends on what is in it:
   (those with a card). Without a card only the wavelength in *pixels* is
   known; it is compared with the references' own range in pixels, and a
   difference past it cannot be told from a different camera distance, so it
-  makes the zone inconclusive ("lay the card beside the material") rather
-  than failed. The finding says which of the two was done.
+  makes the zone inconclusive rather than failed: with a retake reason ("lay
+  the card beside the material") when the references were measured with a
+  card, else with none (a retake could not settle it; the inspector compares
+  the grain by eye). The finding says which of the two was done.
 
 Only the material is analysed, not the bench: the material is the largest
 region that differs from the photo's border (in colour or texture), eroded
 away from its edge; the features are computed in the largest square inside it.
+The scale card is left out first; in a close-up, where the material reaches
+the border all round, the whole frame is the material.
 
 Thresholds come from the references: each feature group's distance of every
 reference to the others (leave-one-out) gives the spread an authentic photo
@@ -69,6 +73,9 @@ MIN_COHERENCE_SPREAD = 0.03
 #: (1 - c^2) / (1 + c^2) = 0.10). Without a scale card the tilt is unknown, so a grain may
 #: look this much more directional than the references without being different.
 PERSPECTIVE_COHERENCE = 0.10
+#: A region too small to judge is a patch of a material that fills the frame when the rest of the
+#: frame shows at least this share of its grain energy (a plain bench shows a tenth or less).
+FILL_TEXTURE_SHARE = 0.25
 #: The analysed square must be at least this many work pixels across.
 MIN_MATERIAL_PX = 96.0
 MIN_HIST_SPREAD = 0.02
@@ -107,10 +114,15 @@ def _work(photo: np.ndarray) -> np.ndarray:
 
 
 def material_mask(rgb: np.ndarray, card: ScaleCard | None = None) -> np.ndarray:
-    """Boolean mask (same size as ``rgb``) of the material: the largest region unlike the border."""
+    """Boolean mask (same size as ``rgb``) of the material: the largest region unlike the border.
+
+    The scale card is left out before the material is looked for: its white and black are far
+    more unlike the bench than any material, and would otherwise be all that stands out."""
     h, w = rgb.shape[:2]
     s = min(1.0, SEGMENT_LONG_SIDE / max(h, w))
     small = cv2.resize(rgb, (max(8, int(w * s)), max(8, int(h * s))), interpolation=cv2.INTER_AREA)
+    card_mask = _card_mask(card, (h, w))
+    card_small = cv2.resize(card_mask, small.shape[1::-1], interpolation=cv2.INTER_NEAREST) > 0
     lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
     lab = cv2.GaussianBlur(lab, (0, 0), 1.5)
     grey = lab[..., 0]
@@ -122,7 +134,9 @@ def material_mask(rgb: np.ndarray, card: ScaleCard | None = None) -> np.ndarray:
     colour = np.linalg.norm(lab - ref, axis=2)
     e_border = float(np.median(energy[border]))
     tex = np.maximum(energy - e_border, 0)
-    score = colour / (np.percentile(colour, 99) + 1e-6) + tex / (np.percentile(tex, 99) + 1e-6)
+    seen = ~card_small
+    score = colour / (np.percentile(colour[seen], 99) + 1e-6) + tex / (np.percentile(tex[seen], 99) + 1e-6)
+    score[card_small] = 0.0
     full = np.ones(small.shape[:2], np.uint8)
     # the material fills the frame when the border is as textured as the centre
     fills_frame = e_border >= 0.5 * float(np.percentile(energy[~border], 99)) or np.percentile(score, 99) < 1e-3
@@ -146,16 +160,39 @@ def material_mask(rgb: np.ndarray, card: ScaleCard | None = None) -> np.ndarray:
                 contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
                 mask_small = np.zeros_like(region)
                 cv2.drawContours(mask_small, contours, -1, 1, -1)
+                if _patch_of_the_material(mask_small > 0, ~card_small, energy, s):
+                    mask_small = full
                 break
     mask = cv2.resize(mask_small, (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+    return mask & (card_mask == 0)
+
+
+def _patch_of_the_material(region: np.ndarray, seen: np.ndarray, energy: np.ndarray, scale: float) -> bool:
+    """Is the region found, too small to judge, one patch of a material that fills the frame?
+
+    In a close-up the material reaches all round the border, so it is taken for the bench, and
+    what stands out from it is a blotch of its own mottling: too small to judge, and the inspector
+    would be told to move closer, again and again. A region is such a patch when the rest of the
+    frame is about as textured as it is; a swatch too small on a plain bench is not (the bench
+    around it is far smoother), and stays too small. Only a region that would be refused is
+    questioned: a region large enough is the material."""
+    square = _inscribed_square(region)
+    if square is not None and square[2] / scale >= MIN_MATERIAL_PX:
+        return False
+    rest = seen & ~region
+    if not rest.any() or not region.any():
+        return False
+    return float(np.median(energy[rest])) >= FILL_TEXTURE_SHARE * float(np.median(energy[region]))
+
+
+def _card_mask(card: ScaleCard | None, shape: tuple[int, int]) -> np.ndarray:
+    """The scale card with its white margin (uint8, 1 on the card), empty without a card."""
+    out = np.zeros(shape, np.uint8)
     if card is not None:
-        quad = card.corners
-        centre = quad.mean(axis=0)
-        grown = centre + 1.9 * (quad - centre)
-        card_mask = np.zeros((h, w), np.uint8)
-        cv2.fillConvexPoly(card_mask, np.round(grown).astype(np.int32), 1)
-        mask &= card_mask == 0
-    return mask
+        centre = card.corners.mean(axis=0)
+        grown = centre + 1.9 * (card.corners - centre)
+        cv2.fillConvexPoly(out, np.round(grown).astype(np.int32), 1)
+    return out
 
 
 def _inscribed_square(mask: np.ndarray) -> tuple[int, int, int] | None:
@@ -416,15 +453,18 @@ def analyse(prepared: TexturePrepared, photo: np.ndarray) -> ZoneAnalysis:
         diff = math.log(st.wavelength_px) - (prepared.log_wavelength_px or 0.0)
         ok = abs(diff) <= prepared.scale_spread_px
         ref_px = math.exp(prepared.log_wavelength_px or 0.0)
+        # which side lacks the card: only the photo's can be put right by a retake
+        missing = "no scale card" if prepared.log_wavelength_mm is not None else "no scale card in the references"
         findings.append(Finding(
             "grain_scale_px", float(st.wavelength_px),
             f"{ref_px * math.exp(-prepared.scale_spread_px):.1f}-{ref_px * math.exp(prepared.scale_spread_px):.1f}"
-            " per mille of the frame width (no scale card)", ok,
-            f"Grain size could not be checked in millimetres (no scale card); relative to the frame it is "
+            f" per mille of the frame width ({missing})", ok,
+            f"Grain size could not be checked in millimetres ({missing}); relative to the frame it is "
             f"{st.wavelength_px:.1f} per mille of its width, like the references' {ref_px:.1f}" if ok else
             f"Grain looks {'coarser' if diff > 0 else 'finer'} than the references relative to the frame "
-            f"({st.wavelength_px:.1f} against {ref_px:.1f} per mille of its width), but without a scale card "
-            "a different camera distance could explain it"))
+            f"({st.wavelength_px:.1f} against {ref_px:.1f} per mille of its width), but with {missing} "
+            "a different camera distance could explain it"
+            + ("" if prepared.log_wavelength_mm is not None else ": compare the grain size with the references by eye")))
         scale_verdict = "pass" if ok else "unknown"
     worst = max(ratios)
     score = float(np.clip(1.0 - 0.5 * worst, 0.0, 1.0)) if worst <= 1.0 else float(0.5 * math.exp(-(worst - 1.0)))
@@ -433,7 +473,10 @@ def analyse(prepared: TexturePrepared, photo: np.ndarray) -> ZoneAnalysis:
     if pattern_borderline:
         return ZoneAnalysis.inconclusive(tuple(findings))
     if scale_verdict == "unknown":
+        # a retake with the card settles it only if the references were measured with one too: else
+        # the inspector would be sent round the same loop
         return ZoneAnalysis.inconclusive(
-            tuple(findings), retake="grain size differs from the references: lay the 20 mm scale card "
-            "flat beside the material so the grain can be measured")
+            tuple(findings), retake=None if prepared.log_wavelength_mm is None else
+            "grain size differs from the references: lay the 20 mm scale card flat beside the material "
+            "so the grain can be measured")
     return ZoneAnalysis(Status.PASS, max(score, 0.5), tuple(findings))

@@ -50,10 +50,39 @@ def test_different_grain_pattern_fails(brand: str, item: str) -> None:
     assert result.score < 0.5
 
 
-def test_different_grain_scale_is_not_passed_and_asks_for_the_card() -> None:
+def with_scale_card(photo: np.ndarray, side_px: int) -> np.ndarray:
+    """The photo with a bench scale card (ArUco DICT_4X4_50 id 3 on white) laid near its top-left corner
+    (not at the very edge, where the detector does not look)."""
+    marker = cv2.aruco.generateImageMarker(cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50), 3, side_px)
+    card = cv2.copyMakeBorder(marker, side_px // 4, side_px // 4, side_px // 4, side_px // 4,
+                              cv2.BORDER_CONSTANT, value=255)
+    out = photo.copy()
+    out[30:30 + card.shape[0], 30:30 + card.shape[1]] = card[..., None]
+    return out
+
+
+def test_different_grain_scale_is_not_passed_and_no_retake_is_asked_when_the_references_have_no_card() -> None:
+    """The demo's references carry no card: a retake with one would measure the photo in
+    millimetres and have nothing to compare it with, so the inspector is not sent round that loop."""
     photo, zone = sample("maison-aurel", "c04")   # grain 1.75 mm against 0.9 mm, no card
     assert zone["tell"] == "grain_scale"
     result = analyse(prepared("maison-aurel"), photo)
+    assert result.status is Status.INCONCLUSIVE
+    assert result.retake is None
+    scale = next(f for f in result.findings if f.metric == "grain_scale_px")
+    assert not scale.passed and "no scale card in the references" in scale.message and "by eye" in scale.message
+    retaken = analyse(prepared("maison-aurel"), with_scale_card(photo, 100))
+    assert retaken.status is Status.INCONCLUSIVE and retaken.retake is None
+
+
+def test_a_photo_taken_further_away_is_asked_for_the_card_when_the_references_were_measured_with_one() -> None:
+    _, refs, fakes = zone_images("maison-aurel", "texture")
+    with_card = prepare(tuple(with_scale_card(r, 100) for r in refs), fakes, Tolerances())
+    assert with_card.log_wavelength_mm is not None
+    photo, _ = sample("maison-aurel", "a01")
+    h, w = photo.shape[:2]
+    further = cv2.copyMakeBorder(photo, h // 2, h // 2, w // 2, w // 2, cv2.BORDER_REPLICATE)   # grain half as large
+    result = analyse(with_card, further)
     assert result.status is Status.INCONCLUSIVE
     assert result.retake and "scale card" in result.retake
 
@@ -71,6 +100,20 @@ def test_material_is_found_apart_from_the_bench() -> None:
     truth = truth.astype(bool)
     iou = (mask & truth).sum() / (mask | truth).sum()
     assert iou > 0.8
+
+
+@pytest.mark.parametrize(("item", "cut"), [("a01", 0.2), ("a03", 0.3)])
+def test_a_close_up_filling_the_frame_is_judged_not_refused_as_too_small(item: str, cut: float) -> None:
+    """Cut from an authentic shot, the material reaches all round the border: it was taken for the
+    bench, one of its own blotches for the material, and the inspector told to move closer."""
+    photo, _ = sample("maison-aurel", item)
+    h, w = photo.shape[:2]
+    close_up = photo[int(cut * h):int((1 - cut) * h), int(cut * w):int((1 - cut) * w)]
+    assert material_mask(close_up).mean() > 0.9
+    result = analyse(prepared("maison-aurel"), close_up)
+    assert result.retake is None
+    pattern = {f.metric: f.passed for f in result.findings}
+    assert pattern["grain_direction"] and pattern["grain_pattern"]
 
 
 def test_too_small_material_is_inconclusive() -> None:
