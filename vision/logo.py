@@ -207,6 +207,39 @@ def zone_extent_px(mask: np.ndarray, scale: float) -> float:
     return float(max(w, h)) / scale
 
 
+#: Share of the references' ink that may lie outside the photo or within a stroke width of its edge
+#: (a trace) before the zone counts as cut off by the frame.
+MAX_INK_OUTSIDE = 0.01
+#: ... the stroke width, at most this share of the frame (a bold mark's "stroke" is the mark).
+MAX_EDGE_MARGIN = 0.015
+
+
+def cut_off_finding(shapes: ShapeReference, located: Located, what: str) -> Finding | None:
+    """A Finding when part of the references' ink falls outside the photo, else None.
+
+    A photo taken close, the logo running off its edge: the frame outside the photo is its edge
+    replicated, so a letter cut by the edge is smeared across it, and what is missing or smeared
+    reads as a missing or changed letter. Authentic demo logos cropped so that the mark or the
+    first letter reached the edge FAILED (kestrel-athletics a02 with 0.5 % of the ink outside the
+    photo and 3.9 % within a stroke width of its edge; maison-aurel a02). Such a photo cannot show
+    the logo whole, and the inspector can take it again: ink within a stroke width of the edge
+    counts as cut off (a letter touching the edge cannot be judged). Logo only: a hardware
+    template's ink is the whole plate, not its engraving, and asked of hardware photos the check
+    refused 25 authentic plates of the development seeds 101 and 9001 that had passed."""
+    h, w = located.work.shape[:2]
+    inside = cv2.warpPerspective(np.ones((h, w), np.uint8), located.to_frame, shapes.frame.size,
+                                 flags=cv2.INTER_NEAREST, borderValue=0)
+    k = 2 * int(round(min(shapes.template.stroke_px, MAX_EDGE_MARGIN * max(shapes.frame.size)))) + 1
+    inside = cv2.erode(inside, np.ones((k, k), np.uint8)) > 0
+    ink = shapes.template.ink
+    outside = float((ink & ~inside).sum()) / max(int(ink.sum()), 1)
+    if outside <= MAX_INK_OUTSIDE:
+        return None
+    return Finding("outside_photo", outside, f"<= {MAX_INK_OUTSIDE:.0%} of the {what} at or beyond the photo's edge",
+                   False, f"Part of the {what} is at or beyond the edge of the photo ({outside:.0%} of it): step "
+                   f"back or re-centre so all of it is in the frame with a margin")
+
+
 def photo_checks(shapes: ShapeReference, located: Located, what: str) -> ZoneAnalysis | None:
     """Glare on the zone and resolution: an inconclusive analysis, or None when the photo is fit."""
     mask = zone_mask(shapes, located)
@@ -458,6 +491,9 @@ def analyse(prepared: LogoPrepared, photo: np.ndarray) -> ZoneAnalysis:
     located = locate(shapes, photo, work=work, spread=True)
     if isinstance(located, str):
         return not_found(shapes, work[0], located, NOT_FOUND, "logo")
+    cut = cut_off_finding(shapes, located, "logo")
+    if cut is not None:
+        return ZoneAnalysis.inconclusive((cut,), retake=cut.message)
     problem = photo_checks(shapes, located, "logo")
     if problem is not None:
         return problem

@@ -25,7 +25,7 @@ from vision import logo, shape_compare
 from vision.findings import Status
 from vision.image_io import decode_image
 
-from .demo_data import load, photo, relit, sample_zones, zone_images
+from .demo_data import load, photo, relit, sample, sample_zones, zone_images
 from .heldout import heldout_design, heldout_pack_zone, heldout_photo
 
 SAMPLES = Path(__file__).parents[1] / "data" / "opencv-samples"
@@ -341,3 +341,25 @@ def test_a_reference_left_out_is_located_as_a_photo_would_be() -> None:
     for item in ("a01", "a04", "a07"):
         result = logo.analyse(prep, heldout_photo(101, design, item, "logo")[0])
         assert result.status is Status.PASS, (item, [f.message for f in result.findings if not f.passed])
+
+
+def centre_cut(img: np.ndarray, share: float) -> np.ndarray:
+    """The photo without ``share`` of its height and width at each side: a shot taken closer."""
+    h, w = img.shape[:2]
+    return img[int(share * h):int((1 - share) * h), int(share * w):int((1 - share) * w)]
+
+
+def test_a_logo_running_off_the_photo_is_a_retake_not_a_fail() -> None:
+    """Taken closer, the mark of an authentic logo reaches the photo's edge: the frame beyond the
+    photo is its edge replicated, and the smeared mark read as a changed shape (FAIL)."""
+    img, zone = sample("kestrel-athletics", "a02", "logo")
+    assert zone["truth"] == "authentic"
+    result = logo.analyse(prepared("kestrel-athletics"), centre_cut(img, 0.2))
+    assert result.status is Status.INCONCLUSIVE
+    assert result.retake and "edge of the photo" in result.retake
+    assert result.findings[0].metric == "outside_photo" and result.findings[0].value > logo.MAX_INK_OUTSIDE
+
+
+def test_a_logo_filling_the_photo_but_whole_is_judged() -> None:
+    img, _ = sample("maison-aurel", "a01", "logo")
+    assert logo.analyse(prepared("maison-aurel"), centre_cut(img, 0.2)).status is Status.PASS
