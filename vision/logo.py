@@ -470,12 +470,12 @@ WORDING = {
 _describe = partial(sc.sentence, WORDING)
 
 
-def status_of(bounds: tuple[sc.Bound, ...], values: dict[str, float], *, blurrier: bool = False) -> Status:
+def status_of(bounds: tuple[sc.Bound, ...], values: dict[str, float], *, blur_explains_weight: bool = False) -> Status:
     """PASS within every bound; FAIL when a value is decisively past its bound; else INCONCLUSIVE.
 
-    ``blurrier``: the photo's blur explains its heavier strokes (:func:`weight_blurred`), which
+    ``blur_explains_weight``: the photo's blur explains its heavier strokes (:func:`weight_blurred`), which
     then cannot decide."""
-    if any(b.decisive(values[b.metric]) and not (blurrier and heavier(b, values)) for b in bounds):
+    if any(b.decisive(values[b.metric]) and not (blur_explains_weight and heavier(b, values)) for b in bounds):
         return Status.FAIL
     return Status.PASS if all(b.passed(values[b.metric]) for b in bounds) else Status.INCONCLUSIVE
 
@@ -536,7 +536,8 @@ def judge(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], located: Located
         Evidence("matches", "Features matched between the best reference and the photo",
                  sc.draw_matches(shapes.views[located.ref_index].rgb, located.work, located.alignment)),
     ]
-    return findings, evidence, score_of(bounds, values), status_of(bounds, values, blurrier=blurred is not None)
+    status = status_of(bounds, values, blur_explains_weight=blurred is not None)
+    return findings, evidence, score_of(bounds, values), status
 
 
 def not_found(shapes: ShapeReference, photo_work: np.ndarray, reason: str, retake: str, title: str) -> ZoneAnalysis:
