@@ -126,11 +126,16 @@ def build_shape_reference(references: tuple[np.ndarray, ...], counterfeits: tupl
     return ShapeReference(views, frame, model, template, images, fakes, sc.mean_grey(images), frame.roi)
 
 
+def near_logo(template: sc.Template) -> np.ndarray:
+    """The logo and a few strokes around it, within the region (not the bench): where the ink is
+    aligned and the sharpness measured."""
+    return sc._template_parts(template).attached & template.region
+
+
 def frame_blur_px(template: sc.Template, frame_rgb: np.ndarray) -> float:
     """Blur (Gaussian width, frame px) of the strongest edges on and around the logo in a frame
     image: how sharp its strokes are where they are compared."""
-    near = sc._template_parts(template).attached & template.region
-    return float(estimate_blur_px(cv2.cvtColor(frame_rgb, cv2.COLOR_RGB2GRAY), near))
+    return float(estimate_blur_px(cv2.cvtColor(frame_rgb, cv2.COLOR_RGB2GRAY), near_logo(template)))
 
 
 def locate(shapes: ShapeReference, photo: np.ndarray, *, skip: int | None = None,
@@ -226,7 +231,7 @@ MAX_INK_OUTSIDE = 0.01
 MAX_EDGE_MARGIN = 0.015
 
 
-def cut_off_finding(shapes: ShapeReference, located: Located, what: str) -> Finding | None:
+def cut_off_finding(shapes: ShapeReference, located: Located) -> Finding | None:
     """A Finding when part of the references' ink falls outside the photo, else None.
 
     A photo taken close, the logo running off its edge: the frame outside the photo is its edge
@@ -247,9 +252,9 @@ def cut_off_finding(shapes: ShapeReference, located: Located, what: str) -> Find
     outside = float((ink & ~inside).sum()) / max(int(ink.sum()), 1)
     if outside <= MAX_INK_OUTSIDE:
         return None
-    return Finding("outside_photo", outside, f"<= {MAX_INK_OUTSIDE:.0%} of the {what} at or beyond the photo's edge",
-                   False, f"Part of the {what} is at or beyond the edge of the photo ({outside:.0%} of it): step "
-                   f"back or re-centre so all of it is in the frame with a margin")
+    return Finding("outside_photo", outside, f"<= {MAX_INK_OUTSIDE:.0%} of the logo at or beyond the photo's edge",
+                   False, f"Part of the logo is at or beyond the edge of the photo ({outside:.0%} of it): step "
+                   "back or re-centre so all of it is in the frame with a margin")
 
 
 def photo_checks(shapes: ShapeReference, located: Located, what: str) -> ZoneAnalysis | None:
@@ -386,7 +391,7 @@ def refine_on_ink(shapes: ShapeReference, located: Located) -> Located:
         return located
     soft = sc.ink_map(shapes.model, located.frame_rgb, t.region, t.ink)
     h, w = t.region.shape
-    near = sc._template_parts(t).attached & t.region     # the logo and a few strokes around it, not the bench
+    near = near_logo(t)
     region = t.region.astype(np.float32)
     # how far the logo itself moves (a homography's tilt would exaggerate the frame's far corners)
     ys, xs = np.nonzero(t.ink)
@@ -435,14 +440,15 @@ def stroke_gain(shapes: ShapeReference) -> tuple[float, ...]:
     own (median over the references). It depends on the lettering and its ink: blurring by one
     frame pixel widened the strokes of held-out brands by 8 to 20 %."""
     t = shapes.template
-    own = [sc.compare(t, sc.ink_map(shapes.model, im, t.region, t.ink))[0]["stroke_width_ratio"]
-           for im in shapes.frame_images]
-    gains = []
-    for sigma in BLUR_STEPS_PX:
-        blurred = [sc.compare(t, sc.ink_map(shapes.model, cv2.GaussianBlur(im, (0, 0), sigma), t.region, t.ink))[0]
-                   ["stroke_width_ratio"] for im in shapes.frame_images]
-        gains.append(float(np.median(np.array(blurred) / np.maximum(own, 1e-6))))
-    return tuple(gains)
+
+    def widths(sigma: float) -> np.ndarray:
+        """Each reference's stroke width (relative to the template's) after blurring it by ``sigma``."""
+        return np.array([sc.compare(t, sc.ink_map(shapes.model, cv2.GaussianBlur(im, (0, 0), sigma) if sigma else im,
+                                                  t.region, t.ink))[0]["stroke_width_ratio"]
+                         for im in shapes.frame_images])
+
+    own = np.maximum(widths(0.0), 1e-6)
+    return tuple(float(np.median(widths(sigma) / own)) for sigma in BLUR_STEPS_PX)
 
 
 WORDING = {
@@ -563,7 +569,7 @@ def analyse(prepared: LogoPrepared, photo: np.ndarray) -> ZoneAnalysis:
     located = locate(shapes, photo, work=work, spread=True)
     if isinstance(located, str):
         return not_found(shapes, work[0], located, NOT_FOUND, "logo")
-    cut = cut_off_finding(shapes, located, "logo")
+    cut = cut_off_finding(shapes, located)
     if cut is not None:
         return ZoneAnalysis.inconclusive((cut,), retake=cut.message)
     problem = photo_checks(shapes, located, "logo")

@@ -162,7 +162,7 @@ def material_mask(rgb: np.ndarray, card: ScaleCard | None = None) -> np.ndarray:
                 contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
                 mask_small = np.zeros_like(region)
                 cv2.drawContours(mask_small, contours, -1, 1, -1)
-                if _patch_of_the_material(mask_small > 0, ~card_small, energy, s):
+                if _patch_of_the_material(mask_small > 0, seen, energy, s):
                     mask_small = full
                 break
     mask = cv2.resize(mask_small, (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)

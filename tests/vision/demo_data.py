@@ -55,6 +55,12 @@ def relit(img: np.ndarray, gain: float, cast: tuple[float, float, float] = (1.0,
     return np.clip(np.rint(np.clip(lin, 0, 1) ** (1 / 2.2) * 255.0), 0, 255).astype(np.uint8)
 
 
+def centre_cut(img: np.ndarray, share: float) -> np.ndarray:
+    """The photo without ``share`` of its height and width at each side: a shot taken closer."""
+    h, w = img.shape[:2]
+    return img[int(share * h):int((1 - share) * h), int(share * w):int((1 - share) * w)]
+
+
 def sample(brand: str, item: str, kind: str) -> tuple[np.ndarray, dict[str, Any]]:
     """One item's photo of its zone of this kind, with that zone's ground truth."""
     entry = next(i for i in truth()["items"] if i["id"] == f"{brand}/{item}")

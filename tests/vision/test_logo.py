@@ -25,7 +25,7 @@ from vision import logo, shape_compare
 from vision.findings import Status
 from vision.image_io import decode_image
 
-from .demo_data import load, photo, relit, sample, sample_zones, zone_images
+from .demo_data import centre_cut, load, photo, relit, sample, sample_zones, zone_images
 from .heldout import heldout_design, heldout_pack_zone, heldout_photo
 
 SAMPLES = Path(__file__).parents[1] / "data" / "opencv-samples"
@@ -341,12 +341,6 @@ def test_a_reference_left_out_is_located_as_a_photo_would_be() -> None:
     for item in ("a01", "a04", "a07"):
         result = logo.analyse(prep, heldout_photo(101, design, item, "logo")[0])
         assert result.status is Status.PASS, (item, [f.message for f in result.findings if not f.passed])
-
-
-def centre_cut(img: np.ndarray, share: float) -> np.ndarray:
-    """The photo without ``share`` of its height and width at each side: a shot taken closer."""
-    h, w = img.shape[:2]
-    return img[int(share * h):int((1 - share) * h), int(share * w):int((1 - share) * w)]
 
 
 def test_a_logo_running_off_the_photo_is_a_retake_not_a_fail() -> None:

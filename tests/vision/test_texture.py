@@ -14,7 +14,7 @@ from vision.findings import Status
 from vision.texture import TexturePrepared, analyse, material_mask, prepare, texture_stats
 from vision.zone import Tolerances
 
-from .demo_data import zone_images
+from .demo_data import centre_cut, zone_images
 from .demo_data import sample as demo_sample
 
 @lru_cache(maxsize=None)
@@ -106,9 +106,7 @@ def test_material_is_found_apart_from_the_bench() -> None:
 def test_a_close_up_filling_the_frame_is_judged_not_refused_as_too_small(item: str, cut: float) -> None:
     """Cut from an authentic shot, the material reaches all round the border: it was taken for the
     bench, one of its own blotches for the material, and the inspector told to move closer."""
-    photo, _ = sample("maison-aurel", item)
-    h, w = photo.shape[:2]
-    close_up = photo[int(cut * h):int((1 - cut) * h), int(cut * w):int((1 - cut) * w)]
+    close_up = centre_cut(sample("maison-aurel", item)[0], cut)
     assert material_mask(close_up).mean() > 0.9
     result = analyse(prepared("maison-aurel"), close_up)
     assert result.retake is None
