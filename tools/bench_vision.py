@@ -18,6 +18,9 @@ cloned serials are caught as at a real bench. Printed:
   are upscaled and re-encoded as JPEG; time per zone (decode at analysis size
   + analysis, references prepared beforehand) against the time to decode the
   same file at full resolution, and per item, naming the three slowest items;
+  then each item inspected from those files as ``inspector-app inspect`` does
+  it (read, store, decode, judge, store the evidence), its zones judged side
+  by side on this machine's cores, each zone on one core;
 - alignment on photographs nobody here made: graf1 -> graf3 against the
   ground-truth homography, and box.png found in box_in_scene.png.
 """
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -36,7 +40,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from inspector_app.services.inspection import InspectRequest
+from inspector_app.services.inspection import InspectionService, InspectRequest, zone_workers
 from inspector_app.settings import Settings
 from inspector_app.workstation import RESOURCES_DIR, Workstation
 from reference_library.catalog import get_pack
@@ -113,6 +117,7 @@ def timing(sample_set: Path, ws: Workstation, megapixels: float) -> None:
     per_kind: dict[str, list[tuple[float, float]]] = defaultdict(list)
     per_item: list[float] = []
     slowest: list[tuple[float, str, str]] = []      # item ms, item, its slowest zone
+    files: dict[tuple[str, str], bytes] = {}        # (item, zone) -> the photo as timed
     for it in truth["items"]:
         item_ms = 0.0
         zone_times: dict[str, float] = {}
@@ -126,6 +131,7 @@ def timing(sample_set: Path, ws: Workstation, megapixels: float) -> None:
                 scale = (megapixels * 1e6 / (rgb.shape[0] * rgb.shape[1])) ** 0.5
                 big = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
                 data = cv2.imencode(".jpg", big, [cv2.IMWRITE_JPEG_QUALITY, 92])[1].tobytes()
+            files[it["id"], z["zone"]] = data
             prepared = service.prepared_zone(pack, zones[z["zone"]])
             t = time.perf_counter()
             cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
@@ -149,6 +155,24 @@ def timing(sample_set: Path, ws: Workstation, megapixels: float) -> None:
     print(f"  whole item (5 zones): median {statistics.median(per_item):.0f} ms, max {max(per_item):.0f} ms")
     for item_ms, item, zone in sorted(slowest, reverse=True)[:3]:
         print(f"    slow: {item} {item_ms:.0f} ms (slowest zone: {zone})")
+    walls = inspect_times(truth["items"], files, service)
+    print(f"  inspect, zones side by side ({zone_workers(len(truth['items'][0]['zones']))} at once, "
+          f"{os.cpu_count()} cores): median {statistics.median(walls):.0f} ms, max {max(walls):.0f} ms per item")
+
+
+def inspect_times(items: list[dict], files: dict[tuple[str, str], bytes], service: InspectionService) -> list[float]:  # type: ignore[type-arg]
+    """Wall time (ms) of each item inspected from its photo files, as ``inspector-app inspect`` does it."""
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for it in items:
+            photos = {}
+            for z in it["zones"]:
+                photos[z["zone"]] = Path(tmp) / f"{it['id'].replace('/', '-')}-{z['zone']}.jpg"
+                photos[z["zone"]].write_bytes(files[it["id"], z["zone"]])
+            t = time.perf_counter()
+            service.inspect(InspectRequest(it["brand"], it["model"], photos))
+            out.append((time.perf_counter() - t) * 1000)
+    return out
 
 
 def real_photo_alignment() -> None:

@@ -9,6 +9,7 @@ import cv2
 import pytest
 
 from inspector_app.cli import main
+from inspector_app.services import inspection
 from inspector_app.services.inspection import InspectRequest
 from inspector_app.settings import Settings
 from inspector_app.workstation import RESOURCES_DIR, Workstation
@@ -185,3 +186,35 @@ def test_a_zone_whose_references_cannot_be_prepared_is_inconclusive(workstation:
     finding = logo_zone.analysis.findings[0]
     assert finding.metric == "references" and "could not be aligned" in finding.message
     assert result.verdict.value != "FAIL"
+
+
+def test_zones_judged_side_by_side_come_out_as_judged_one_at_a_time(env: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's zones are independent: on several threads an item's zones are judged as on one,
+    findings in the zones' order, and the serial code's clone check still runs (on the caller's
+    thread, where the database is)."""
+    it = item("kestrel-athletics/c04")
+    photos = {z["zone"]: DEMO / z["photo"] for z in it["zones"]}
+    ws = Workstation.open(Settings.from_environment())
+    try:
+        results = {}
+        for workers in (1, 4):
+            monkeypatch.setattr(inspection, "MAX_ZONE_WORKERS", workers)
+            monkeypatch.setattr(inspection.os, "cpu_count", lambda: 4)
+            assert inspection.zone_workers(len(photos)) == workers
+            results[workers] = ws.inspection().inspect(InspectRequest(it["brand"], it["model"], photos))
+    finally:
+        ws.close()
+    one, side_by_side = results[1], results[4]
+    assert side_by_side.verdict == one.verdict
+    assert [z.zone.id for z in side_by_side.zones] == [z.zone.id for z in one.zones] == [z["zone"] for z in it["zones"]]
+    for a, b in zip(one.zones, side_by_side.zones):
+        assert (a.analysis.status, a.photo_sha256) == (b.analysis.status, b.photo_sha256)
+        assert [(f.metric, f.passed) for f in a.analysis.findings] == [(f.metric, f.passed) for f in b.analysis.findings]
+        for fa, fb in zip(a.analysis.findings, b.analysis.findings):
+            if isinstance(fa.value, float):     # the last bits may differ, as between runs on one core and two
+                assert fb.value == pytest.approx(fa.value, rel=1e-5, abs=1e-9)
+            else:
+                assert fb.value == fa.value
+    code = next(z for z in side_by_side.zones if z.zone.kind == "code")
+    assert any(f.metric == "serial_unique" for f in code.analysis.findings)
