@@ -118,7 +118,8 @@ BLOB_LEVEL = 0.35
 PIECES_REACH = 0.4
 #: Stitches that a colour reading shows this many times more elongated than the grey one are cut
 #: across in grey by the thread's shading (on held-out seeds 101 and 7373 the two readings agree
-#: within a tenth where the thread is plain, and differ by 1.2-2 times where it is twisted).
+#: within a tenth where the thread is plain; where it is twisted, colour shows them 1.2-2.1 times
+#: more elongated, 1.3 and more on all but two of studio-quinsol's and casa-tavbel's seams).
 SPLIT_ELONGATION = 1.25
 #: Profile maxima closer than this share of the period, on median, split stitches.
 PEAK_PERIOD_AGREEMENT = 0.75
@@ -821,9 +822,9 @@ def _with_axes(strip: _Strip) -> _Strip:
     Stitches found by colour take their axes from the grey (sharper), unless the grey shows them
     :data:`SPLIT_ELONGATION` times less elongated than the colour does: then the thread's own
     shading (its twist) cuts each stitch across in grey, and the grey's axis is the stripes', not
-    the stitch's (held-out studio-quinsol, seed 7373: 64-73 deg in grey for stitches slanted 34
+    the stitch's (held-out studio-quinsol, seed 7373: 63-73 deg in grey for stitches slanted 34
     deg, which the colour reading finds within a few degrees). The colour reading then stands for
-    the stitches' blobs too (:func:`_blob_axes`)."""
+    the stitches' blobs too (:func:`_blob_axes`), and the grey is dropped from the strip."""
     centres = np.column_stack([strip.positions, strip.offsets + strip.response.shape[0] // 2])
     axes, elong = _stitch_axes(strip.response, centres, strip.period_px)
     if strip.axis_response is not None:
@@ -841,13 +842,14 @@ def _stitch_like(strip: _Strip) -> _Strip:
     twist more clearly than at its stitches: each stitch split into pieces as wide as they are
     long (elongation 0.7), so the seam was refused and no authentic photo of the brand was
     judged."""
+    grey = strip.axis_response          # before _with_axes, which drops it where colour gives the axes
     strip = _with_axes(strip)
     if strip.score > 0 or strip.reread is None:
         return strip
     again = strip.reread(above_px=REREAD_ABOVE * strip.period_px)
     if again is None:
         return strip
-    again = _with_axes(replace(again, axis_response=strip.axis_response))
+    again = _with_axes(replace(again, axis_response=grey))
     return again if again.score > 0 else strip
 
 

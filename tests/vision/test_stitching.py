@@ -346,10 +346,10 @@ def test_a_twisted_stitch_split_in_pieces_is_measured_along_the_whole_stitch() -
 
 def test_stitches_cut_across_by_their_twist_in_grey_take_their_axis_from_colour() -> None:
     """Held-out seed 7373, studio-quinsol: a grey twisted thread on a green twill, stitches slanted
-    34 deg. In grey the twist's stripes cut each stitch across (elongation 1.6-1.7, against 1.9-2.6
-    in colour) and its axis read 64-74 deg, the stripes' slant: the references measured 71 deg,
-    every authentic seam 71-76 deg against the brand's 27.7-39.7, and was inconclusive. The
-    reading that shows the stitches whole gives their axis (one reference, split in both readings,
+    34 deg. In grey the twist's stripes cut each stitch across (elongation 1.6-1.8, against 2.2-2.6
+    in colour) and its axis read the stripes' slant: three references measured 71-72 deg, and five
+    of the seven authentic seams 71-76 deg against the brand's 27.7-39.7, inconclusive. The reading
+    that shows the stitches whole gives their axis (the fourth reference, split in both readings,
     still reads 71 deg)."""
     design = heldout_design(7373, "studio-quinsol")
     refs, _ = heldout_pack_zone(7373, design, "stitching")
