@@ -41,14 +41,14 @@ from .second_opinion import ModelUnavailable, SecondOpinions
 MAX_PHOTO_BYTES = 80 * 1024**2
 #: At most this many zones of an item are judged at once. The engine spends its time in OpenCV and
 #: NumPy, which release the interpreter lock, so zones run side by side on a multi-core workstation
-#: (two cores: an item in 325 ms on median instead of 521, see tools/bench_vision.py); each zone's
+#: (two cores: an item in 301 ms on median instead of 447, see tools/bench_vision.py); each zone's
 #: photo and working images take up to 75 MB more at their peak for a 12-megapixel photo.
 MAX_ZONE_WORKERS = 4
 
 
-def zone_workers(zones: int) -> int:
-    """Threads to judge ``zones`` zones on: one per zone, no more than the cores or MAX_ZONE_WORKERS."""
-    return max(1, min(zones, os.cpu_count() or 1, MAX_ZONE_WORKERS))
+def zone_workers(zones: int, cap: int = MAX_ZONE_WORKERS) -> int:
+    """Threads to judge ``zones`` zones on: one per zone, no more than the cores or ``cap``."""
+    return max(1, min(zones, os.cpu_count() or 1, cap))
 
 
 class InspectionError(ValueError):
@@ -128,33 +128,38 @@ class InspectionResult:
 
 class InspectionService:
     def __init__(self, session_factory: sessionmaker[Session], store: ContentStore, prepared: PreparedZones,
-                 opinions: SecondOpinions | None = None):
+                 opinions: SecondOpinions | None = None, max_zone_workers: int = MAX_ZONE_WORKERS):
         self._session_factory = session_factory
         self._store = store
         self._prepared = prepared
         self._opinions = opinions
+        self.max_zone_workers = max_zone_workers     # zones of an item judged at once, at most
 
     def inspect(self, request: InspectRequest) -> InspectionResult:
         started = time.perf_counter()
         pack, zones = self._zones_for(request)
         kinds = {z.id: z.kind for z in zones}
         # the pack's public keys are looked up here: the database is not touched from the workers
-        keys = {z.id: self._public_key(pack, z) for z in zones}
-        with ThreadPoolExecutor(max_workers=zone_workers(len(zones))) as pool:
+        keys = {z.id: self._public_key(pack, z) for z in zones if z.id in request.photos}
+        t = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=zone_workers(len(zones), self.max_zone_workers)) as pool:
             # every photo read, stored and decoded before any is judged: a bad one stops the request
             read = pool.map(lambda zid: self._read_photo(zid, request.photos[zid], WORK_LONG_SIDE[kinds[zid]]),
                             list(request.photos))
             photos = dict(zip(request.photos, read))
-            outcomes = list(pool.map(lambda z: self._judge_zone(z, keys[z.id], photos.get(z.id)), zones))
+            outcomes = list(pool.map(lambda z: self._judge_zone(z, keys.get(z.id), photos.get(z.id)), zones))
+        judging_ms = (time.perf_counter() - t) * 1000
         outcomes = [self._with_clone_check(request, o) for o in outcomes]
         t = time.perf_counter()
         outcomes = self._second_opinions(outcomes)
         opinion_ms = (time.perf_counter() - t) * 1000
         outcomes = [replace(o, evidence=self._store_evidence(o.analysis)) for o in outcomes]
         verdict = suggest_verdict((o.zone.critical, o.analysis.status) for o in outcomes)
+        # decode and analysis add up each zone's own times; the zones run side by side, so together
+        # they may exceed "judging", the wall time from the first photo read to the last zone judged
         timings = {"total": (time.perf_counter() - started) * 1000,
                    "decode": sum(o.decode_ms for o in outcomes), "analysis": sum(o.analysis_ms for o in outcomes),
-                   "second_opinion": opinion_ms}
+                   "judging": judging_ms, "second_opinion": opinion_ms}
         return InspectionResult(request.brand, request.model, pack, verdict, tuple(outcomes), request.case_ref,
                                 timings)
 

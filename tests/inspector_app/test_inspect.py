@@ -199,10 +199,10 @@ def test_zones_judged_side_by_side_come_out_as_judged_one_at_a_time(env: Path,
     try:
         results = {}
         for workers in (1, 4):
-            monkeypatch.setattr(inspection, "MAX_ZONE_WORKERS", workers)
-            monkeypatch.setattr(inspection.os, "cpu_count", lambda: 4)
-            assert inspection.zone_workers(len(photos)) == workers
-            results[workers] = ws.inspection().inspect(InspectRequest(it["brand"], it["model"], photos))
+            monkeypatch.setattr(inspection, "zone_workers", lambda zones, cap: min(zones, cap))
+            service = ws.inspection()
+            service.max_zone_workers = workers
+            results[workers] = service.inspect(InspectRequest(it["brand"], it["model"], photos))
     finally:
         ws.close()
     one, side_by_side = results[1], results[4]
