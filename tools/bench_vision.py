@@ -160,25 +160,28 @@ def timing(sample_set: Path, ws: Workstation, megapixels: float) -> None:
     zones = max(len(it["zones"]) for it in truth["items"])
     print(f"  inspect, as inspector-app inspect runs it ({os.cpu_count()} cores; read, store, decode, judge, "
           "store the evidence):")
-    inspect_times(truth["items"], files, service)   # once untimed: the photos and evidence are then in the
-    for workers in (1, zone_workers(zones)):          # store for both runs alike (a new photo is written once)
-        service.max_zone_workers = workers
-        walls = inspect_times(truth["items"], files, service)
-        print(f"    {workers} zone(s) at once: median {statistics.median(walls):.0f} ms, max {max(walls):.0f} ms per item")
-
-
-def inspect_times(items: list[dict], files: dict[tuple[str, str], bytes], service: InspectionService) -> list[float]:  # type: ignore[type-arg]
-    """Wall time (ms) of each item inspected from its photo files, as ``inspector-app inspect`` does it."""
-    out = []
     with tempfile.TemporaryDirectory() as tmp:
-        for it in items:
-            photos = {}
-            for z in it["zones"]:
-                photos[z["zone"]] = Path(tmp) / f"{it['id'].replace('/', '-')}-{z['zone']}.jpg"
-                photos[z["zone"]].write_bytes(files[it["id"], z["zone"]])
-            t = time.perf_counter()
-            service.inspect(InspectRequest(it["brand"], it["model"], photos))
-            out.append((time.perf_counter() - t) * 1000)
+        requests = []
+        for it in truth["items"]:
+            photos = {z["zone"]: Path(tmp) / f"{it['id'].replace('/', '-')}-{z['zone']}.jpg" for z in it["zones"]}
+            for zone, path in photos.items():
+                path.write_bytes(files[it["id"], zone])
+            requests.append(InspectRequest(it["brand"], it["model"], photos))
+        inspect_times(requests, service)        # once untimed: the photos and evidence are then in the
+        for workers in (1, zone_workers(zones)):  # store for both runs alike (a new photo is written once)
+            service.max_zone_workers = workers
+            walls = inspect_times(requests, service)
+            print(f"    {workers} zone(s) at once: median {statistics.median(walls):.0f} ms, "
+                  f"max {max(walls):.0f} ms per item")
+
+
+def inspect_times(requests: list[InspectRequest], service: InspectionService) -> list[float]:
+    """Wall time (ms) of each request inspected, as ``inspector-app inspect`` does it."""
+    out = []
+    for request in requests:
+        t = time.perf_counter()
+        service.inspect(request)
+        out.append((time.perf_counter() - t) * 1000)
     return out
 
 

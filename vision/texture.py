@@ -324,6 +324,11 @@ class TexturePrepared:
     counterfeit_distances: tuple[dict[str, float], ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
 
+    @property
+    def references_have_card(self) -> bool:
+        """Were the references' grain sizes measured in millimetres (a retake with the card can settle it)?"""
+        return self.log_wavelength_mm is not None
+
 
 def _distances(st: TextureStats, coh: tuple[float, ...], lbps: tuple[np.ndarray, ...],
                specs: tuple[np.ndarray, ...]) -> dict[str, float]:
@@ -439,7 +444,7 @@ def analyse(prepared: TexturePrepared, photo: np.ndarray) -> ZoneAnalysis:
     pattern_fail = any(r > 1.0 for r in ratios)
     # scale: millimetres with a card, else pixels only (camera distance unknown)
     scale_verdict = "pass"
-    if st.wavelength_mm is not None and prepared.log_wavelength_mm is not None:
+    if st.wavelength_mm is not None and prepared.references_have_card:
         diff = math.log(st.wavelength_mm) - prepared.log_wavelength_mm
         ref_mm = math.exp(prepared.log_wavelength_mm)
         ok = abs(diff) <= prepared.scale_spread
@@ -456,7 +461,7 @@ def analyse(prepared: TexturePrepared, photo: np.ndarray) -> ZoneAnalysis:
         ok = abs(diff) <= prepared.scale_spread_px
         ref_px = math.exp(prepared.log_wavelength_px or 0.0)
         # which side lacks the card: only the photo's can be put right by a retake
-        missing = "no scale card" if prepared.log_wavelength_mm is not None else "no scale card in the references"
+        missing = "no scale card" if prepared.references_have_card else "no scale card in the references"
         findings.append(Finding(
             "grain_scale_px", float(st.wavelength_px),
             f"{ref_px * math.exp(-prepared.scale_spread_px):.1f}-{ref_px * math.exp(prepared.scale_spread_px):.1f}"
@@ -466,8 +471,7 @@ def analyse(prepared: TexturePrepared, photo: np.ndarray) -> ZoneAnalysis:
             f"Grain looks {'coarser' if diff > 0 else 'finer'} than the references relative to the frame "
             f"({st.wavelength_px:.1f} against {ref_px:.1f} per mille of its width), but with {missing} "
             "a different camera distance could explain it"
-            + ("" if prepared.log_wavelength_mm is not None
-               else ": compare the grain size with the references by eye")))
+            + ("" if prepared.references_have_card else ": compare the grain size with the references by eye")))
         scale_verdict = "pass" if ok else "unknown"
     worst = max(ratios)
     score = float(np.clip(1.0 - 0.5 * worst, 0.0, 1.0)) if worst <= 1.0 else float(0.5 * math.exp(-(worst - 1.0)))
@@ -479,7 +483,7 @@ def analyse(prepared: TexturePrepared, photo: np.ndarray) -> ZoneAnalysis:
         # a retake with the card settles it only if the references were measured with one too: else
         # the inspector would be sent round the same loop
         return ZoneAnalysis.inconclusive(
-            tuple(findings), retake=None if prepared.log_wavelength_mm is None else
+            tuple(findings), retake=None if not prepared.references_have_card else
             "grain size differs from the references: lay the 20 mm scale card flat beside the material "
             "so the grain can be measured")
     return ZoneAnalysis(Status.PASS, max(score, 0.5), tuple(findings))

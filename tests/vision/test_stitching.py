@@ -334,11 +334,15 @@ def test_a_twisted_stitch_split_in_pieces_is_measured_along_the_whole_stitch() -
     the stitch's peak alone gave the axis, so every authentic photo read 63-66 deg against the
     brand's 32.4-44.4 and was inconclusive; the pieces the stitch's axis passes through together
     give the stitch's own slant."""
-    design = heldout_design(8383, "studio-tavxan")
-    refs, _ = heldout_pack_zone(8383, design, "stitching")
-    prep = prepare(refs, (), Tolerances(pitch_mm=(4.36, 5.02), angle_deg=(32.4, 44.4)))
-    photo, truth = heldout_photo(8383, design, "a02", "stitching")
-    result = analyse(prep, photo)
+    _passes_at_its_slant(8383, "studio-tavxan", "a02", Tolerances(pitch_mm=(4.36, 5.02), angle_deg=(32.4, 44.4)))
+
+
+def _passes_at_its_slant(seed: int, brand: str, item: str, tolerances: Tolerances) -> None:
+    """A held-out authentic seam, judged against its pack's references, passes at its rendered slant."""
+    design = heldout_design(seed, brand)
+    refs, _ = heldout_pack_zone(seed, design, "stitching")
+    photo, truth = heldout_photo(seed, design, item, "stitching")
+    result = analyse(prepare(refs, (), tolerances), photo)
     assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
     slant = next(f.value for f in result.findings if f.metric == "angle_deg")
     assert abs(slant - truth["angle_deg"]) < 3.0
@@ -351,11 +355,4 @@ def test_stitches_cut_across_by_their_twist_in_grey_take_their_axis_from_colour(
     of the seven authentic seams 71-76 deg against the brand's 27.7-39.7, inconclusive. The reading
     that shows the stitches whole gives their axis (the fourth reference, split in both readings,
     still reads 71 deg)."""
-    design = heldout_design(7373, "studio-quinsol")
-    refs, _ = heldout_pack_zone(7373, design, "stitching")
-    prep = prepare(refs, (), Tolerances(pitch_mm=(2.94, 3.38), angle_deg=(27.7, 39.7)))
-    photo, truth = heldout_photo(7373, design, "a02", "stitching")
-    result = analyse(prep, photo)
-    assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
-    slant = next(f.value for f in result.findings if f.metric == "angle_deg")
-    assert abs(slant - truth["angle_deg"]) < 3.0
+    _passes_at_its_slant(7373, "studio-quinsol", "a02", Tolerances(pitch_mm=(2.94, 3.38), angle_deg=(27.7, 39.7)))
