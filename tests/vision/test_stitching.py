@@ -19,7 +19,8 @@ from tools.demogen.designs import DEMO_DESIGNS, random_design
 from tools.demogen.photos import PhotoJob, job_rng, make_photo
 from vision.findings import Status
 from vision.image_io import decode_image
-from vision.stitching import StitchingPrepared, _without_outliers, analyse, measure_seam, prepare
+from vision.stitching import (MAX_REFERENCE_DISAGREEMENT, PLATEAU_QUANTILES, StitchingPrepared, _without_outliers,
+                              analyse, measure_seam, prepare)
 from vision.zone import Tolerances
 
 from .demo_data import DEMO, load, truth, zone_images, zone_spec
@@ -356,3 +357,33 @@ def test_stitches_cut_across_by_their_twist_in_grey_take_their_axis_from_colour(
     that shows the stitches whole gives their axis (the fourth reference, split in both readings,
     still reads 71 deg)."""
     _passes_at_its_slant(7373, "studio-quinsol", "a02", Tolerances(pitch_mm=(2.94, 3.38), angle_deg=(27.7, 39.7)))
+
+
+def test_references_split_by_the_thread_twist_are_read_again_with_its_shading_flattened() -> None:
+    """Held-out seed 4242, house-verhel: a twisted light thread on a mottled leather, 3.8 mm pitch.
+    The twist's darker bands cut its stitches into pieces at the usual saturation, and the
+    references read 3.35-3.83 mm: they disagree, so no seam of the brand was judged. With the
+    thread's shading flattened to its lower quartile they agree, and an authentic seam passes
+    near its rendered pitch."""
+    design = heldout_design(4242, "house-verhel")
+    refs, _ = heldout_pack_zone(4242, design, "stitching")
+    tolerances = Tolerances(pitch_mm=(3.53, 4.07), angle_deg=(-6.0, 6.0))
+    usual = [measure_seam(r, pitch_hint_mm=3.8) for r in refs]
+    pitches = [m.pitch_mm for m in usual if m]
+    assert max(pitches) - min(pitches) > MAX_REFERENCE_DISAGREEMENT * float(np.median(pitches))
+    prep = prepare(refs, (), tolerances)
+    assert prep.reliable and prep.plateau == PLATEAU_QUANTILES[1]
+    photo, truth = heldout_photo(4242, design, "a04", "stitching")
+    result = analyse(prep, photo)
+    assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
+    pitch = next(f.value for f in result.findings if f.metric == "pitch_mm")
+    assert abs(pitch - truth["pitch_mm"]) < 0.1 * truth["pitch_mm"]
+
+
+def test_references_that_agree_at_the_usual_saturation_keep_it() -> None:
+    """The flattened reading is a fallback, not a second chance for every seam: on kestrel-athletics'
+    dark thread over a knit mesh it merges stitches with the mesh between them (one reference read
+    2.13 mm against the others' 2.63-2.65), so a zone whose references agree keeps the usual one."""
+    prep = prepared("kestrel-athletics")
+    assert prep.reliable and prep.plateau == PLATEAU_QUANTILES[0]
+    assert not any("flattened" in n for n in prep.notes)
