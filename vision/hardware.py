@@ -465,7 +465,7 @@ def analyse(prepared: HardwarePrepared, photo: np.ndarray) -> ZoneAnalysis:
                  sc.draw_matches(shapes.views[located.ref_index].rgb, located.work, located.alignment)),
     )
     status = Status.FAIL if not ok else logo.status_of(prepared.bounds, values)
-    weak = not located.refined and located.alignment.inliers < sc.CONFIDENT_INLIERS
+    weak = logo.unverified_alignment(located)
     # the outline is registered on its own silhouette (align_outline): a decisive outline or
     # proportion stands without the fine alignment; the engraving's metrics need it
     needs_fine = any(b.decisive(values[b.metric]) for b in prepared.bounds if b.metric not in SILHOUETTE_METRICS)

@@ -577,8 +577,10 @@ def analyse(prepared: LogoPrepared, photo: np.ndarray) -> ZoneAnalysis:
         return problem
     used, (findings, evidence, score, status) = most_favourable(shapes, prepared.bounds, located)
     if status is Status.FAIL:
-        used, (findings, evidence, score, status) = held_by_most_references(
+        (used, (findings, evidence, score, status)), contradicted = held_by_most_references(
             shapes, prepared.bounds, photo, work, located, (used, (findings, evidence, score, status)))
+        if contradicted:
+            return replace(unverified(findings, evidence, "logo"), comparison=comparison(shapes, used))
     if status is Status.INCONCLUSIVE:
         return replace(not_decisive(findings, evidence, "logo"), comparison=comparison(shapes, used))
     return ZoneAnalysis(status, score, tuple(findings), None, tuple(evidence), comparison=comparison(shapes, used))
@@ -604,7 +606,8 @@ def most_favourable(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], locate
 
 
 def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], photo: np.ndarray,
-                            work: tuple[np.ndarray, float], located: Located, failed: Judged) -> Judged:
+                            work: tuple[np.ndarray, float], located: Located, failed: Judged
+                            ) -> tuple[Judged, bool]:
     """A FAIL stands only if the photo also fails through at least half of the references.
 
     The photo is located through the best-matching reference; the others were registered onto the
@@ -617,8 +620,16 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
 
     Once more failures are in than the lower median of all the references could pass over, the
     FAIL stands whatever the rest show, and they are not located (each costs a fine alignment
-    and two judgements): the most favourable of those failures is reported."""
+    and two judgements): the most favourable of those failures is reported.
+
+    Also returned: whether the FAIL is contradicted. Features can agree on a wrong alignment: a
+    wordmark whose words share letters ("MAISON MIRXAN") matched one word's letters on the other's
+    with 27 inliers, consistent and spread along the line, and an authentic logo failed through it
+    (held-out seed 1212). When the failing alignment is not one the fine alignment confirmed
+    (:func:`unverified_alignment`), another reference's alignment that it did confirm, solid or not,
+    is a witness: if the photo does not fail there, the FAIL is contradicted."""
     outcomes = [failed]
+    witnesses: list[Judged] = []
     failures = int(failed[1][3] is Status.FAIL)
     settled = (len(shapes.views) - 1) // 2 + 1      # failures that fix the lower median, however many align
     method = located.alignment.method
@@ -629,11 +640,24 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
         if i == located.ref_index:
             continue
         again = locate(shapes, photo, work=work, reference=i, method=method, view=view)
-        if not isinstance(again, str) and solid(shapes, again):
+        if isinstance(again, str):
+            continue
+        if solid(shapes, again):
             outcomes.append(most_favourable(shapes, bounds, again))
             failures += outcomes[-1][1][3] is Status.FAIL
+        elif again.refined and unverified_alignment(failed[0]):
+            witnesses.append(most_favourable(shapes, bounds, again))
     outcomes.sort(key=lambda o: (_RANK[o[1][3]], o[1][2]))
-    return outcomes[failures - 1 if failures >= settled else (len(outcomes) - 1) // 2]
+    held = outcomes[failures - 1 if failures >= settled else (len(outcomes) - 1) // 2]
+    contradicted = (held[1][3] is Status.FAIL and unverified_alignment(held[0])
+                    and any(w[1][3] is Status.PASS for w in witnesses))
+    return held, contradicted
+
+
+def unverified_alignment(located: Located) -> bool:
+    """Neither fine alignment converged from the features' homography, and the features are not
+    plentiful enough (:data:`vision.shape_compare.CONFIDENT_INLIERS`) to stand on their own."""
+    return not located.refined and located.alignment.inliers < sc.CONFIDENT_INLIERS
 
 
 def comparison(shapes: ShapeReference, located: Located) -> Comparison:

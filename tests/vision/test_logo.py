@@ -325,6 +325,27 @@ def test_a_logo_is_judged_through_an_alignment_that_fixes_the_whole_logo() -> No
     assert logo.analyse(prep, fake).status is Status.FAIL
 
 
+def test_a_fail_through_an_alignment_another_reference_contradicts_is_not_decisive() -> None:
+    """maison-mirxan (held-out seed 1212): "MAISON MIRXAN" shares letters between its words, and
+    SIFT matched one word's letters on the other's, 27 inliers spread along the line, a
+    consistent homography that neither fine alignment could refine. Through it an authentic logo
+    read an overlap of 0.46 and FAILED. Through another reference, 14 matches that the grey
+    refinement confirmed, it passes (0.89): the FAIL is contradicted, so the zone is inconclusive
+    and says why. A counterfeit that fails through a confirmed alignment still fails."""
+    design = heldout_design(1212, "maison-mirxan")
+    refs, fakes = heldout_pack_zone(1212, design, "logo", ("typeface", "weight", "spacing"))
+    prep = logo.prepare(refs, fakes)
+    photo = heldout_photo(1212, design, "a02", "logo")[0]
+    first = logo.locate(prep.shapes, photo, spread=True)
+    assert not isinstance(first, str) and logo.unverified_alignment(first)
+    assert logo.judge(prep.shapes, prep.bounds, first)[3] is Status.FAIL
+    result = logo.analyse(prep, photo)
+    assert result.status is Status.INCONCLUSIVE
+    assert any(f.metric == "fine_alignment" and not f.passed for f in result.findings)
+    fake = heldout_photo(1212, design, "c08", "logo", tell="spacing")[0]
+    assert logo.analyse(prep, fake).status is Status.FAIL
+
+
 def test_a_reference_left_out_is_located_as_a_photo_would_be() -> None:
     """studio-xanwen (held-out seed 101): its matches with the others pin one reference along the
     wordmark only (corners uncertain by 31 px), and under the plain 3 % limit for references its
