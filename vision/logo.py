@@ -627,7 +627,8 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
     with 27 inliers, consistent and spread along the line, and an authentic logo failed through it
     (held-out seed 1212). When the failing alignment is not one the fine alignment confirmed
     (:func:`unverified_alignment`), another reference's alignment that it did confirm, solid or not,
-    is a witness: if the photo does not fail there, the FAIL is contradicted."""
+    is a witness: if the photo passes there, the FAIL is contradicted (a witness that is itself
+    inconclusive leans the same way and does not)."""
     outcomes = [failed]
     witnesses: list[Judged] = []
     failures = int(failed[1][3] is Status.FAIL)

@@ -797,7 +797,7 @@ def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: st
         # thread's twist) whose second harmonic falls in the brand's range, not its stitches
         periodicity *= 0.25
     # 4. one stitch per clear profile maximum; each owns the span to its neighbours' midpoints
-    if plateau < 50.0 and positive.size:
+    if plateau < 50.0 and positive.size:       # saturated lower than the period's median cap
         seg = np.minimum(weights, float(np.percentile(positive, plateau))).mean(axis=0)[a:b]
     sm = cv2.GaussianBlur(seg.reshape(1, -1).astype(np.float32), (0, 0), max(0.8, 0.12 * period)).ravel()
     peaks = _profile_peaks(sm, max(2.0, MIN_STITCH_SPACING_MM * r, 0.5 * period))
@@ -1079,8 +1079,8 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
     if failed:
         notes.append(f"{failed} of {len(ref_m)} references could not be measured")
     if chosen is not first:
-        notes.append(f"the references' pitches disagree with the thread read at its median; its shading "
-                     f"flattened to the {plateau:.0f}th percentile, they agree")
+        notes.append(f"the references' pitches disagreed with the thread's response saturated at its median; "
+                     f"saturated at its {plateau:.0f}th percentile (a twisted thread's shading flattened) they agree")
     notes.extend(chosen.notes)
     pitches = [m.pitch_mm for m in good]
     angles = [m.angle_deg for m in good]
@@ -1136,7 +1136,7 @@ class _ReferenceReading:
     """The references measured with one :data:`PLATEAU_QUANTILES` saturation."""
 
     plateau: float
-    measurements: list[SeamMeasurement | SeamNotFound]
+    measurements: tuple[SeamMeasurement | SeamNotFound, ...]
     hint_mm: float | None
     reliable: bool
     notes: tuple[str, ...]
@@ -1171,7 +1171,7 @@ def _read_references(references: tuple[np.ndarray, ...], tolerances: Tolerances,
             reliable = False
             notes.append(f"the references measure {med:.2f} mm, off the pack's {lo_t:.2f}-{hi_t:.2f} mm: "
                          "seam not measurable reliably")
-    return _ReferenceReading(plateau, ref_m, hint, reliable, tuple(notes))
+    return _ReferenceReading(plateau, tuple(ref_m), hint, reliable, tuple(notes))
 
 
 #: Least spread of the references' spacing CVs, as a share of their median. Authentic references,
