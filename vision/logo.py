@@ -577,10 +577,10 @@ def analyse(prepared: LogoPrepared, photo: np.ndarray) -> ZoneAnalysis:
         return problem
     used, (findings, evidence, score, status) = most_favourable(shapes, prepared.bounds, located)
     if status is Status.FAIL:
-        (used, (findings, evidence, score, status)), contradicted = held_by_most_references(
+        (used, (findings, evidence, score, status)), witness = held_by_most_references(
             shapes, prepared.bounds, photo, work, located, (used, (findings, evidence, score, status)))
-        if contradicted:
-            return replace(unverified(findings, evidence, "logo"), comparison=comparison(shapes, used))
+        if witness is not None:
+            return contradicted(findings, evidence, witness, comparison(shapes, used))
     if status is Status.INCONCLUSIVE:
         return replace(not_decisive(findings, evidence, "logo"), comparison=comparison(shapes, used))
     return ZoneAnalysis(status, score, tuple(findings), None, tuple(evidence), comparison=comparison(shapes, used))
@@ -607,7 +607,7 @@ def most_favourable(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], locate
 
 def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], photo: np.ndarray,
                             work: tuple[np.ndarray, float], located: Located, failed: Judged
-                            ) -> tuple[Judged, bool]:
+                            ) -> tuple[Judged, Judged | None]:
     """A FAIL stands only if the photo also fails through at least half of the references.
 
     The photo is located through the best-matching reference; the others were registered onto the
@@ -622,7 +622,7 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
     FAIL stands whatever the rest show, and they are not located (each costs a fine alignment
     and two judgements): the most favourable of those failures is reported.
 
-    Also returned: whether the FAIL is contradicted. Features can agree on a wrong alignment: a
+    Also returned: the judgement that contradicts the FAIL, if one does. Features can agree on a wrong alignment: a
     wordmark whose words share letters ("MAISON MIRXAN") matched one word's letters on the other's
     with 27 inliers, consistent and spread along the line, and an authentic logo failed through it
     (held-out seed 1212). When the failing alignment is not one the fine alignment confirmed
@@ -650,9 +650,29 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
             witnesses.append(most_favourable(shapes, bounds, again))
     outcomes.sort(key=lambda o: (_RANK[o[1][3]], o[1][2]))
     held = outcomes[failures - 1 if failures >= settled else (len(outcomes) - 1) // 2]
-    contradicted = (held[1][3] is Status.FAIL and unverified_alignment(held[0])
-                    and any(w[1][3] is Status.PASS for w in witnesses))
-    return held, contradicted
+    passing = [w for w in witnesses if w[1][3] is Status.PASS]
+    if held[1][3] is not Status.FAIL or not unverified_alignment(held[0]) or not passing:
+        return held, None
+    return held, max(passing, key=lambda w: w[1][2])
+
+
+def contradicted(findings: list[Finding], evidence: list[Evidence], witness: Judged,
+                 compared: Comparison) -> ZoneAnalysis:
+    """A FAIL through an unconfirmed alignment that a confirmed one contradicts: inconclusive, with
+    what the confirmed alignment shows, in words and as its aligned crop, so the inspector can tell
+    the item from the alignment without another photo."""
+    located, (w_findings, w_evidence, _, _) = witness
+    overlap = next((f.value for f in w_findings if f.metric == "shape_iou"), None)
+    note = Finding("confirmed_alignment", overlap, "fails through a precisely aligned reference too", True,
+                   "Through another of the brand's references, aligned precisely on the grey levels, the logo "
+                   "matches" + (f" (overlap {overlap:.2f})" if overlap is not None else "") + ": the differences "
+                   "above come from an alignment that could not be confirmed (the photo as aligned through that "
+                   "reference is among the evidence): compare by eye")
+    confirmed = next(e for e in w_evidence if e.name == "aligned")
+    shown = Evidence("aligned_confirmed", "Photo of the logo resampled through the reference whose alignment "
+                     "the grey levels confirmed", confirmed.image)
+    analysis = unverified([*findings, note], [*evidence, shown], "logo")
+    return replace(analysis, comparison=compared)
 
 
 def unverified_alignment(located: Located) -> bool:

@@ -341,7 +341,11 @@ def test_a_fail_through_an_alignment_another_reference_contradicts_is_not_decisi
     assert logo.judge(prep.shapes, prep.bounds, first)[3] is Status.FAIL
     result = logo.analyse(prep, photo)
     assert result.status is Status.INCONCLUSIVE
-    assert any(f.metric == "fine_alignment" and not f.passed for f in result.findings)
+    found = {f.metric: f for f in result.findings}
+    assert not found["fine_alignment"].passed and not found["shape_iou"].passed
+    shape = next(b for b in prep.bounds if b.metric == "shape_iou")
+    assert shape.passed(found["confirmed_alignment"].value)       # what the confirmed alignment shows, in words
+    assert "aligned_confirmed" in {e.name for e in result.evidence}  # ... and as its aligned crop
     fake = heldout_photo(1212, design, "c08", "logo", tell="spacing")[0]
     assert logo.analyse(prep, fake).status is Status.FAIL
 
