@@ -622,15 +622,16 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
     FAIL stands whatever the rest show, and they are not located (each costs a fine alignment
     and two judgements): the most favourable of those failures is reported.
 
-    Also returned: the judgement that contradicts the FAIL, if one does. Features can agree on a wrong alignment: a
-    wordmark whose words share letters ("MAISON MIRXAN") matched one word's letters on the other's
-    with 27 inliers, consistent and spread along the line, and an authentic logo failed through it
-    (held-out seed 1212). When the failing alignment is not one the fine alignment confirmed
-    (:func:`unverified_alignment`), another reference's alignment that it did confirm, solid or not,
-    is a witness: if the photo passes there, the FAIL is contradicted (a witness that is itself
-    inconclusive leans the same way and does not)."""
+    Also returned: the judgement that contradicts the FAIL, if one does. Features can agree on a
+    wrong alignment: a wordmark whose words share letters ("MAISON MIRXAN") matched one word's
+    letters on the other's with 27 inliers, consistent and spread along the line, and an authentic
+    logo failed through it (held-out seed 1212). When the failing alignment is not one the fine
+    alignment confirmed (:func:`unverified_alignment`), another reference's alignment that it did
+    confirm, solid or not, is a witness: if the photo passes there, the FAIL is contradicted (a
+    witness that is itself inconclusive leans the same way and does not). Witnesses are judged
+    only once the FAIL is known to stand on an unconfirmed alignment."""
     outcomes = [failed]
-    witnesses: list[Judged] = []
+    witnesses: list[Located] = []
     failures = int(failed[1][3] is Status.FAIL)
     settled = (len(shapes.views) - 1) // 2 + 1      # failures that fix the lower median, however many align
     method = located.alignment.method
@@ -647,13 +648,13 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
             outcomes.append(most_favourable(shapes, bounds, again))
             failures += outcomes[-1][1][3] is Status.FAIL
         elif again.refined and unverified_alignment(failed[0]):
-            witnesses.append(most_favourable(shapes, bounds, again))
+            witnesses.append(again)
     outcomes.sort(key=lambda o: (_RANK[o[1][3]], o[1][2]))
     held = outcomes[failures - 1 if failures >= settled else (len(outcomes) - 1) // 2]
-    passing = [w for w in witnesses if w[1][3] is Status.PASS]
-    if held[1][3] is not Status.FAIL or not unverified_alignment(held[0]) or not passing:
+    if held[1][3] is not Status.FAIL or not unverified_alignment(held[0]):
         return held, None
-    return held, max(passing, key=lambda w: w[1][2])
+    passing = [j for j in (most_favourable(shapes, bounds, w) for w in witnesses) if j[1][3] is Status.PASS]
+    return held, max(passing, key=lambda w: w[1][2], default=None)
 
 
 def contradicted(findings: list[Finding], evidence: list[Evidence], witness: Judged,
@@ -661,7 +662,7 @@ def contradicted(findings: list[Finding], evidence: list[Evidence], witness: Jud
     """A FAIL through an unconfirmed alignment that a confirmed one contradicts: inconclusive, with
     what the confirmed alignment shows, in words and as its aligned crop, so the inspector can tell
     the item from the alignment without another photo."""
-    located, (w_findings, w_evidence, _, _) = witness
+    _, (w_findings, w_evidence, _, _) = witness
     overlap = next((f.value for f in w_findings if f.metric == "shape_iou"), None)
     note = Finding("confirmed_alignment", overlap, "fails through a precisely aligned reference too", True,
                    "Through another of the brand's references, aligned precisely on the grey levels, the logo "

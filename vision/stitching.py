@@ -797,7 +797,7 @@ def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: st
         # thread's twist) whose second harmonic falls in the brand's range, not its stitches
         periodicity *= 0.25
     # 4. one stitch per clear profile maximum; each owns the span to its neighbours' midpoints
-    if plateau < 50.0 and positive.size:       # saturated lower than the period's median cap
+    if plateau < PLATEAU_QUANTILES[0] and positive.size:      # lower than the period's median cap
         seg = np.minimum(weights, float(np.percentile(positive, plateau))).mean(axis=0)[a:b]
     sm = cv2.GaussianBlur(seg.reshape(1, -1).astype(np.float32), (0, 0), max(0.8, 0.12 * period)).ravel()
     peaks = _profile_peaks(sm, max(2.0, MIN_STITCH_SPACING_MM * r, 0.5 * period))
