@@ -3,12 +3,13 @@ its sets render them: a test can reproduce the very photo a held-out benchmark r
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tools.demogen.designs import BrandDesign, random_design
-from tools.demogen.library import Layout, pack_job
+from tools.demogen.library import Layout, build, pack_job
 from tools.demogen.photos import PhotoJob, job_rng, make_photo
 from vision.image_io import decode_image
 
@@ -45,3 +46,11 @@ def heldout_pack_zone(seed: int, design: BrandDesign, zone_id: str, fake_tells: 
     refs = tuple(shot(i) for i in range(1, layout.references_per_zone + 1))
     fakes = tuple(shot(i, tell) for i, tell in enumerate(fake_tells, 1))
     return refs, fakes
+
+
+def heldout_brand(seed: int, design: BrandDesign, out: Path) -> dict[str, Any]:
+    """Write ``design``'s pack as ``heldout --seed SEED`` does (the same references; which tells its
+    known counterfeits show depends on the items planned before them, so they may differ) and the
+    photos of one authentic item and one counterfeit, under ``out``; the ground truth."""
+    layout = Layout(authentic_items=1, counterfeit_items=1, bad_photo_items=0)
+    return build([design], out, seed=seed, layout=layout)

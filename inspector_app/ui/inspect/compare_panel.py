@@ -3,7 +3,9 @@
 The inspector checks what the machine saw before agreeing with it. Every
 picture shown is one the analysis stored (the photo, the aligned photo, the
 reference in the same frame, the heat map, the matched points, the drawn
-measurements), so nothing here re-judges anything. A view the zone has no
+measurements, and where a logo's difference was contradicted, the photo as
+aligned through the reference that contradicted it), so nothing here
+re-judges anything. A view the zone has no
 evidence for is disabled and says why, rather than showing an empty frame.
 """
 
@@ -55,6 +57,8 @@ class Mode(Enum):
 
     SIDE_BY_SIDE = ("Side by side", "S", "The photo as taken beside the reference")
     OVERLAY = ("Overlay", "O", "The photo aligned to the reference, laid over it (opacity slider)")
+    CONFIRMED = ("Confirmed alignment", "A", "The photo aligned through the precisely aligned reference that "
+                 "contradicts the differences, laid over the reference (opacity slider)")
     HEAT_MAP = ("Heat map", "H", "Where the photo differs from the references (red = most)")
     MATCHES = ("Matched points", "M", "Features matched between the best reference and the photo")
     MEASUREMENTS = ("Measurements", "G", "Stitches, scale card or serial code as the machine measured them")
@@ -66,10 +70,14 @@ class Mode(Enum):
 #: The evidence each mode needs: all of these names (MEASUREMENTS: any one of MEASUREMENT_EVIDENCE).
 NEEDS: dict[Mode, tuple[str, ...]] = {
     Mode.SIDE_BY_SIDE: (), Mode.OVERLAY: ("aligned", "reference"), Mode.HEAT_MAP: ("difference",),
-    Mode.MATCHES: ("matches",), Mode.MEASUREMENTS: (),
+    Mode.MATCHES: ("matches",), Mode.MEASUREMENTS: (), Mode.CONFIRMED: ("aligned_confirmed", "reference"),
 }
 NOT_THERE = {Mode.OVERLAY: "No overlay", Mode.HEAT_MAP: "No heat map", Mode.MATCHES: "No matched points",
-             Mode.MEASUREMENTS: "No measurements drawn"}
+             Mode.MEASUREMENTS: "No measurements drawn", Mode.CONFIRMED: "No second alignment"}
+#: Modes that lay an aligned photo over the reference: the opacity slider and flicker work on them.
+LAYERED = (Mode.OVERLAY, Mode.CONFIRMED)
+#: The aligned photo each layered mode lays over the reference.
+LAYER_EVIDENCE = {Mode.OVERLAY: "aligned", Mode.CONFIRMED: "aligned_confirmed"}
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,9 @@ def why_unavailable(zone: Zone, mode: Mode) -> str | None:
                  else "the machine could not measure this photo")
     elif kind in MEASURED_KINDS:
         cause = f"a {kind} zone is judged by measurements, not by aligning pictures"
+    elif mode is Mode.CONFIRMED:
+        cause = ("the machine shows one only where another reference, aligned precisely, "
+                 "contradicts the differences it found")
     else:
         cause = "the machine could not align this photo with a reference"
     return f"{NOT_THERE[mode]}: {cause}."
@@ -117,9 +128,10 @@ def pictures_for(zone: Zone, mode: Mode, pack_reference: str | None) -> Pictures
     reference = found.get("reference") or pack_reference
     reference_caption = (captions["reference"] if "reference" in found
                          else "Reference from the pack" if reference else "Reference")
-    if mode is Mode.OVERLAY:
-        return Pictures(found["aligned"], captions["aligned"], found["reference"],
-                        "The reference with the aligned photo over it", layer=found["aligned"])
+    if mode in LAYERED:
+        aligned = found[LAYER_EVIDENCE[mode]]
+        return Pictures(aligned, captions[LAYER_EVIDENCE[mode]], found["reference"],
+                        "The reference with the aligned photo over it", layer=aligned)
     if mode is Mode.HEAT_MAP:
         return Pictures(found["difference"], captions["difference"], reference, reference_caption)
     if mode is Mode.MATCHES:
@@ -322,19 +334,21 @@ class ComparePanel(QWidget):
         self._render()
 
     def toggle_flicker(self) -> None:
-        """Alternate the aligned photo and the reference in place (switches to the overlay)."""
+        """Alternate the aligned photo and the reference in place (switches to the overlay, unless
+        the confirmed alignment is laid over the reference already: that one flickers)."""
         if self._flicker.isActive():
             self._flicker.stop()
             self._render()
             return
         zone = self._zone()
-        reason = why_unavailable(zone, Mode.OVERLAY) if zone is not None else "Nothing to compare yet."
+        layered = self._mode if self._mode in LAYERED else Mode.OVERLAY
+        reason = why_unavailable(zone, layered) if zone is not None else "Nothing to compare yet."
         if reason is not None:
             self.status.emit(reason)
             self._sync_controls()
             return
-        if self._mode is not Mode.OVERLAY:
-            self._mode = Mode.OVERLAY
+        if self._mode is not layered:
+            self._mode = layered
             self._render()
         self._flicker.start()
         self._sync_controls()
@@ -423,12 +437,13 @@ class ComparePanel(QWidget):
             button.setEnabled(available and zone is not None)
             button.setChecked(mode is self._mode)
             button.setToolTip(f"{mode.tip} ({mode.key})" if available else reason)
-        overlay_reason = why_unavailable(zone, Mode.OVERLAY) if zone is not None else "Nothing to compare yet."
+        layered = self._mode if self._mode in LAYERED else Mode.OVERLAY
+        overlay_reason = why_unavailable(zone, layered) if zone is not None else "Nothing to compare yet."
         self.flicker_button.setEnabled(overlay_reason is None)
         self.flicker_button.setChecked(self._flicker.isActive())
         self.flicker_button.setToolTip(overlay_reason or "Alternate the aligned photo and the reference twice a "
                                                          "second, so a difference jumps out (F)")
-        self.opacity.setEnabled(self._mode is Mode.OVERLAY and not self._flicker.isActive())
+        self.opacity.setEnabled(self._mode in LAYERED and not self._flicker.isActive())
 
     def _set_opacity(self, value: int) -> None:
         for item in self.pair.right.layers:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+import cv2
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from inspector_app.services.cases import CaseView
+from inspector_app.services.cases import CaseView, Intake
 from inspector_app.ui.bench_context import BenchContext
 from inspector_app.ui.inspect.compare_panel import ComparePanel, Mode, pack_references, pinned_zones
 from inspector_app.ui.inspect.image_pair_view import ImageView
+from reference_library.importer import import_pack
+from tests.vision.heldout import heldout_brand, heldout_design, heldout_photo
 
 from . import analysed_case, evidence_sha, show_active, shows
 
@@ -157,6 +161,70 @@ def test_zone_without_aligned_photo_disables_overlay_and_says_why(
     assert panel.mode is Mode.SIDE_BY_SIDE
     assert not panel.mode_buttons[Mode.MEASUREMENTS].isEnabled()
     assert "nothing is measured on a texture zone" in panel.mode_buttons[Mode.MEASUREMENTS].toolTip()
+
+
+@pytest.fixture(scope="module")
+def contradicted_logo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str, dict[str, Path]]:
+    """maison-mirxan of held-out seed 1212, whose authentic logo a02 FAILs through an alignment no
+    fine alignment confirmed and passes through one that did (tests/vision/test_logo.py): its
+    pack, brand, model, and an authentic item's photos with that logo."""
+    out = tmp_path_factory.mktemp("mirxan")
+    design = heldout_design(1212, "maison-mirxan")
+    truth = heldout_brand(1212, design, out)
+    item = next(i for i in truth["items"] if i["expected_verdict"] == "PASS")
+    photos = {z["zone"]: out / z["photo"] for z in item["zones"]}
+    photos["logo"] = out / "a02-logo.png"
+    cv2.imwrite(str(photos["logo"]), cv2.cvtColor(heldout_photo(1212, design, "a02", "logo")[0], cv2.COLOR_RGB2BGR))
+    return out / "packs" / design.brand, item["brand"], item["model"], photos
+
+
+def test_a_contradicted_logo_shows_the_confirmed_alignment_over_the_reference(
+        qtbot: QtBot, context_for: Callable[[str], BenchContext],
+        contradicted_logo: tuple[Path, str, str, dict[str, Path]]) -> None:
+    context = context_for("ines")
+    pack_dir, brand, model, photos = contradicted_logo
+    import_pack(pack_dir, session_factory=context.workstation.session_factory, store=context.workstation.store)
+    context.cases.open(context.user, Intake("C-7", brand, model))
+    for zone, path in photos.items():
+        context.cases.take_photo(context.user, "C-7", zone, path.read_bytes())
+    view = context.cases.analyse(context.user, "C-7")
+    logo = next(z for z in view.zones if z["zone"] == "logo")
+    assert logo["status"] == "inconclusive"
+    confirmed = next(f for f in logo["findings"] if f["metric"] == "confirmed_alignment")
+
+    panel = ComparePanel(context)
+    qtbot.addWidget(panel)
+    show_active(qtbot, panel)
+    panel.show_case(view)
+    settle(qtbot, panel)
+    panel.select_zone("hardware")      # aligned, but not contradicted: nothing to show, and it says why
+    assert not panel.mode_buttons[Mode.CONFIRMED].isEnabled()
+    assert panel.mode_buttons[Mode.CONFIRMED].toolTip().startswith("No second alignment: the machine shows one "
+                                                                   "only where another reference")
+    panel.select_zone("logo")
+    settle(qtbot, panel)
+    assert confirmed["message"] in panel.findings.toPlainText()
+    panel.zones.setFocus()
+    left, right = panel.pair.views()
+
+    qtbot.keyClick(panel.zones, Qt.Key.Key_A)
+    settle(qtbot, panel)
+    assert panel.mode is Mode.CONFIRMED and panel.mode_buttons[Mode.CONFIRMED].isChecked()
+    assert shows(context, left, evidence_sha(view, "logo", "aligned_confirmed"))
+    assert shows(context, right, evidence_sha(view, "logo", "reference"))
+    assert len(right.layers) == 1 and right.layers[0].opacity() == pytest.approx(0.5)
+    assert panel.opacity.isEnabled()
+
+    qtbot.keyClick(panel.zones, Qt.Key.Key_F)      # flicker keeps the confirmed alignment over the reference
+    assert panel.flickering and panel.mode is Mode.CONFIRMED
+    seen = {right.layers[0].opacity()}
+    qtbot.waitUntil(lambda: seen.add(right.layers[0].opacity()) or seen >= {0.0, 1.0}, timeout=3_000)
+    qtbot.keyClick(panel.zones, Qt.Key.Key_F)
+
+    qtbot.keyClick(panel.zones, Qt.Key.Key_O)      # the unconfirmed alignment, for comparison
+    settle(qtbot, panel)
+    assert panel.mode is Mode.OVERLAY
+    assert shows(context, left, evidence_sha(view, "logo", "aligned"))
 
 
 def test_a_case_not_analysed_yet_says_so(qtbot: QtBot, context_for: Callable[[str], BenchContext]) -> None:
