@@ -511,8 +511,19 @@ def _flatten_light(lg: np.ndarray, ground: np.ndarray, *, origin: tuple[int, int
     return np.subtract(out, ys_f * c[2], out=out)
 
 
-def fit_ink_model(images: list[np.ndarray], ink: np.ndarray, region: np.ndarray) -> InkModel:
-    """Fisher discriminant from frame images where ``ink`` (bool) marks ink within ``region``."""
+def fit_ink_model(images: list[np.ndarray], ink: np.ndarray, region: np.ndarray, *,
+                  ground_only: bool = False) -> InkModel:
+    """Discriminant direction from frame images where ``ink`` (bool) marks ink within ``region``.
+
+    Fisher's direction weighs the ink's contrast against the ink's and the ground's spread
+    together. ``ground_only`` weighs it against the ground's spread alone: the direction along
+    which the ground varies least for the ink's contrast. Ink printed on the item's material wants
+    that: the material's mottling and grain vary in lightness, and along Fisher's direction
+    (mostly lightness, where the ink's contrast is largest) its darker blotches read as faint ink,
+    which the shape metrics then see (on held-out studio-belir, seed 1212, a sans-serif counterfeit
+    of a serif wordmark passed). Weighed by the ground alone the direction leans on the ink's hue,
+    which shading does not change; the ink's own spread only changes how dark its strokes read.
+    """
     k = max(3, int(round(0.006 * FRAME_LONG_SIDE))) | 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     core_ink = cv2.erode(ink.astype(np.uint8), kernel) > 0
@@ -525,7 +536,7 @@ def fit_ink_model(images: list[np.ndarray], ink: np.ndarray, region: np.ndarray)
         xs_i.append(lg[core_ink & region])
         xs_g.append(lg[ground])
     xi, xg = np.vstack(xs_i).astype(np.float64), np.vstack(xs_g).astype(np.float64)
-    cov = np.cov(xg.T) + np.cov(xi.T) + 1e-4 * np.eye(3)
+    cov = np.cov(xg.T) + (0.0 if ground_only else np.cov(xi.T)) + 1e-4 * np.eye(3)
     d = np.linalg.solve(cov, xi.mean(axis=0) - xg.mean(axis=0))
     d /= np.linalg.norm(d) + 1e-12
     share = float((ink & region).sum() / max(region.sum(), 1))

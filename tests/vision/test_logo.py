@@ -331,7 +331,8 @@ def test_a_fail_through_an_alignment_another_reference_contradicts_is_not_decisi
     consistent homography that neither fine alignment could refine. Through it an authentic logo
     read an overlap of 0.46 and FAILED. Through another reference, 14 matches that the grey
     refinement confirmed, it passes (0.89): the FAIL is contradicted, so the zone is inconclusive
-    and says why. A counterfeit that fails through a confirmed alignment still fails."""
+    and says why. A spacing counterfeit that fails through an unconfirmed alignment, with no
+    confirmed one to contradict it, still fails."""
     design = heldout_design(1212, "maison-mirxan")
     refs, fakes = heldout_pack_zone(1212, design, "logo", ("typeface", "weight", "spacing"))
     prep = logo.prepare(refs, fakes)
@@ -346,8 +347,35 @@ def test_a_fail_through_an_alignment_another_reference_contradicts_is_not_decisi
     shape = next(b for b in prep.bounds if b.metric == "shape_iou")
     assert shape.passed(found["confirmed_alignment"].value)       # what the confirmed alignment shows, in words
     assert "aligned_confirmed" in {e.name for e in result.evidence}  # ... and as its aligned crop
-    fake = heldout_photo(1212, design, "c08", "logo", tell="spacing")[0]
+    fake = heldout_photo(1212, design, "c07", "logo", tell="spacing")[0]
+    located = logo.locate(prep.shapes, fake, spread=True)
+    assert not isinstance(located, str) and logo.unverified_alignment(located)
     assert logo.analyse(prep, fake).status is Status.FAIL
+
+
+def test_a_mottled_material_does_not_read_as_ink() -> None:
+    """studio-belir (held-out seed 1212): a serif wordmark in indigo on an olive material mottled
+    with darker blotches. Along Fisher's direction (almost the green channel: lightness) the
+    blotches read as faint ink, the references' overlap with each other fell to 0.69-0.79, and a
+    sans-serif counterfeit passed. Weighed against the material's spread alone, the direction
+    leans on the ink's hue: the blotches fade and the ink reads as before."""
+    design = heldout_design(1212, "studio-belir")
+    refs, fakes = heldout_pack_zone(1212, design, "logo", ("mark", "typeface", "weight"))
+    prep = logo.prepare(refs, fakes)
+    t = prep.shapes.template
+    images = list(prep.shapes.frame_images)
+    material = t.region & ~(cv2.dilate(t.ink.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0)
+    fisher, ground_only = (shape_compare.fit_ink_model(images, t.ink, t.region, ground_only=g) for g in (False, True))
+    for image in images:
+        before, after = (shape_compare.ink_map(m, image, t.region, t.ink) for m in (fisher, ground_only))
+        assert after[material].mean() < 0.5 * before[material].mean()
+        assert after[t.ink].mean() > 0.95 * before[t.ink].mean()
+    for item in ("a01", "a03", "a07"):
+        result = logo.analyse(prep, heldout_photo(1212, design, item, "logo")[0])
+        assert result.status is Status.PASS, (item, [f.message for f in result.findings if not f.passed])
+    typeface = logo.analyse(prep, heldout_photo(1212, design, "c07", "logo", tell="typeface")[0])
+    assert typeface.status is Status.FAIL
+    assert not {f.metric: f for f in typeface.findings}["shape_iou"].passed
 
 
 def test_a_reference_left_out_is_located_as_a_photo_would_be() -> None:
@@ -391,10 +419,13 @@ def test_heavier_strokes_on_a_photo_less_sharp_than_the_references_do_not_fail_i
     assert zone["truth"] == "authentic"
     prep = prepared("maison-aurel")
     assert logo.analyse(prep, img).status is Status.PASS
+    weight = next(b for b in prep.bounds if b.metric == "stroke_width_ratio")
     further = cv2.copyMakeBorder(img, 320, 320, 427, 427, cv2.BORDER_REPLICATE)   # the logo smaller in the frame
-    for blurred in (cv2.GaussianBlur(img, (0, 0), 0.8), further):
+    for blurred in (cv2.GaussianBlur(img, (0, 0), 1.0), further):
         result = logo.analyse(prep, blurred)
         assert result.status is Status.INCONCLUSIVE, [f.message for f in result.findings if not f.passed]
+        heavier = next(f for f in result.findings if f.metric == "stroke_width_ratio")
+        assert weight.decisive(heavier.value)      # as heavy as a counterfeit: only the blur explains it
         sharpness = next(f for f in result.findings if f.metric == "frame_blur_px")
         assert sharpness.value > prep.shapes.frame_blur_px and "sharper" in sharpness.message
 
@@ -402,10 +433,11 @@ def test_heavier_strokes_on_a_photo_less_sharp_than_the_references_do_not_fail_i
 def test_a_held_out_authentic_logo_blurrier_than_its_references_is_not_failed_as_heavier() -> None:
     """studio-quinsol (held-out seed 7373): 1.33 px of blur around the logo against the references'
     0.80-0.97; its strokes read 1.22 times the references', past the pack's blurry mark counterfeit
-    (1.20), and the authentic item FAILED."""
+    (1.20), and the authentic item FAILED; the blur then made it inconclusive. With the ink told
+    from the material by its hue (:func:`vision.shape_compare.fit_ink_model`), its strokes read
+    1.15 times the references', and the logo passes."""
     design = heldout_design(7373, "studio-quinsol")
     refs, fakes = heldout_pack_zone(7373, design, "logo", ("spacing", "proportions", "mark"))
     prep = logo.prepare(refs, fakes)
     result = logo.analyse(prep, heldout_photo(7373, design, "a05", "logo")[0])
-    assert result.status is Status.INCONCLUSIVE, [f.message for f in result.findings if not f.passed]
-    assert any(f.metric == "frame_blur_px" for f in result.findings)
+    assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
