@@ -74,6 +74,9 @@ NEEDS: dict[Mode, tuple[str, ...]] = {
 }
 NOT_THERE = {Mode.OVERLAY: "No overlay", Mode.HEAT_MAP: "No heat map", Mode.MATCHES: "No matched points",
              Mode.MEASUREMENTS: "No measurements drawn", Mode.CONFIRMED: "No second alignment"}
+#: Modes for the exception, not the rule: their button shows only on a zone that has their evidence,
+#: so the bar is not crowded on every other zone (the key still says why it does nothing there).
+SHOWN_ONLY_WHEN_AVAILABLE = (Mode.CONFIRMED,)
 #: Modes that lay an aligned photo over the reference: the opacity slider and flicker work on them.
 LAYERED = (Mode.OVERLAY, Mode.CONFIRMED)
 #: The aligned photo each layered mode lays over the reference.
@@ -435,6 +438,8 @@ class ComparePanel(QWidget):
             reason = why_unavailable(zone, mode) if zone is not None else "Nothing to compare yet."
             available = reason is None or mode is Mode.SIDE_BY_SIDE
             button.setEnabled(available and zone is not None)
+            if mode in SHOWN_ONLY_WHEN_AVAILABLE:
+                button.setVisible(available and zone is not None)
             button.setChecked(mode is self._mode)
             button.setToolTip(f"{mode.tip} ({mode.key})" if available else reason)
         layered = self._mode if self._mode in LAYERED else Mode.OVERLAY

@@ -197,12 +197,16 @@ def test_a_contradicted_logo_shows_the_confirmed_alignment_over_the_reference(
     show_active(qtbot, panel)
     panel.show_case(view)
     settle(qtbot, panel)
-    panel.select_zone("hardware")      # aligned, but not contradicted: nothing to show, and it says why
-    assert not panel.mode_buttons[Mode.CONFIRMED].isEnabled()
-    assert panel.mode_buttons[Mode.CONFIRMED].toolTip().startswith("No second alignment: the machine shows one "
-                                                                   "only where another reference")
+    panel.select_zone("hardware")      # aligned, but not contradicted: no button, and the key says why
+    assert not panel.mode_buttons[Mode.CONFIRMED].isVisibleTo(panel)
+    panel.zones.setFocus()
+    with qtbot.waitSignal(panel.status) as said:
+        qtbot.keyClick(panel.zones, Qt.Key.Key_A)
+    assert said.args[0].startswith("No second alignment: the machine shows one only where another reference")
+    assert panel.mode is Mode.SIDE_BY_SIDE
     panel.select_zone("logo")
     settle(qtbot, panel)
+    assert panel.mode_buttons[Mode.CONFIRMED].isVisibleTo(panel)
     assert confirmed["message"] in panel.findings.toPlainText()
     panel.zones.setFocus()
     left, right = panel.pair.views()
