@@ -103,9 +103,9 @@ def build_shape_reference(references: tuple[np.ndarray, ...], counterfeits: tupl
     the item's silhouette (:func:`vision.shape_compare.item_silhouette`), and the ink is told from
     the material by the direction along which the material varies least
     (:func:`vision.shape_compare.fit_ink_model`'s ``ground_only``). Hardware keeps Fisher's
-    direction: an engraving differs from the metal in lightness, along which the metal's
-    highlights vary too; with the ground alone there as well, an authentic plate FAILED
-    (held-out seed 1212).
+    direction, for its plate's outline here and its engraving (:func:`vision.hardware.build_plate`):
+    with the ground alone, the outline FAILED an authentic plate (held-out seed 1212), and the
+    engraving turned two authentic plates inconclusive (seed 8080) and caught nothing more.
     """
     if not references:
         raise ValueError("references: at least one authentic reference image is needed")

@@ -5,8 +5,9 @@ picture shown is one the analysis stored (the photo, the aligned photo, the
 reference in the same frame, the heat map, the matched points, the drawn
 measurements, and where a logo's difference was contradicted, the photo as
 aligned through the reference that contradicted it), so nothing here
-re-judges anything. A view the zone has no
-evidence for is disabled and says why, rather than showing an empty frame.
+re-judges anything. A view the zone has no evidence for is disabled and says
+why, rather than showing an empty frame (the confirmed alignment, shown only
+for the exception, has no button at all there; its key says why).
 """
 
 from __future__ import annotations
