@@ -232,7 +232,6 @@ def test_a_contradicted_logo_shows_the_confirmed_alignment_over_the_reference(
 
 
 def test_a_case_not_analysed_yet_says_so(qtbot: QtBot, context_for: Callable[[str], BenchContext]) -> None:
-    from inspector_app.services.cases import Intake
     context = context_for("ines")
     view = context.cases.open(context.user, Intake("C-2", "maison-aurel", "city-tote"))
     panel = ComparePanel(context)
