@@ -785,7 +785,12 @@ def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: st
     # slanted stitches overlap in a projection straight across the seam: project along them
     shear = _stitch_shear(saturated[:, a:b], r, lo_p * r, hi_p * r)
     weights = _sheared(weights, shear)
-    seg = np.minimum(weights, cap).mean(axis=0)[a:b]
+
+    def profile(saturation: float) -> np.ndarray:
+        """The thread's response along the seam, saturated at ``saturation``."""
+        return np.minimum(weights, saturation).mean(axis=0)[a:b]
+
+    seg = profile(cap)
     # slow changes of light along the seam are not stitches
     trend = cv2.GaussianBlur(seg.reshape(1, -1).astype(np.float32), (0, 0), 5.0 * r,
                              borderType=cv2.BORDER_REFLECT).ravel()
@@ -798,7 +803,7 @@ def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: st
         periodicity *= 0.25
     # 4. one stitch per clear profile maximum; each owns the span to its neighbours' midpoints
     if plateau < PLATEAU_QUANTILES[0] and positive.size:      # lower than the period's median cap
-        seg = np.minimum(weights, float(np.percentile(positive, plateau))).mean(axis=0)[a:b]
+        seg = profile(float(np.percentile(positive, plateau)))
     sm = cv2.GaussianBlur(seg.reshape(1, -1).astype(np.float32), (0, 0), max(0.8, 0.12 * period)).ravel()
     peaks = _profile_peaks(sm, max(2.0, MIN_STITCH_SPACING_MM * r, 0.5 * period))
     if len(peaks) >= 3 and np.median(np.diff(peaks)) < PEAK_PERIOD_AGREEMENT * period:

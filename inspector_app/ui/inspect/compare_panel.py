@@ -68,20 +68,19 @@ class Mode(Enum):
         self.title, self.key, self.tip = title, key, tip
 
 
+#: Modes that lay an aligned photo over the reference (the opacity slider and flicker work on
+#: them), and the aligned photo each lays there.
+LAYER_EVIDENCE = {Mode.OVERLAY: "aligned", Mode.CONFIRMED: "aligned_confirmed"}
 #: The evidence each mode needs: all of these names (MEASUREMENTS: any one of MEASUREMENT_EVIDENCE).
 NEEDS: dict[Mode, tuple[str, ...]] = {
-    Mode.SIDE_BY_SIDE: (), Mode.OVERLAY: ("aligned", "reference"), Mode.HEAT_MAP: ("difference",),
-    Mode.MATCHES: ("matches",), Mode.MEASUREMENTS: (), Mode.CONFIRMED: ("aligned_confirmed", "reference"),
+    Mode.SIDE_BY_SIDE: (), Mode.HEAT_MAP: ("difference",), Mode.MATCHES: ("matches",), Mode.MEASUREMENTS: (),
+    **{mode: (aligned, "reference") for mode, aligned in LAYER_EVIDENCE.items()},
 }
 NOT_THERE = {Mode.OVERLAY: "No overlay", Mode.HEAT_MAP: "No heat map", Mode.MATCHES: "No matched points",
              Mode.MEASUREMENTS: "No measurements drawn", Mode.CONFIRMED: "No second alignment"}
 #: Modes for the exception, not the rule: their button shows only on a zone that has their evidence,
 #: so the bar is not crowded on every other zone (the key still says why it does nothing there).
 SHOWN_ONLY_WHEN_AVAILABLE = (Mode.CONFIRMED,)
-#: Modes that lay an aligned photo over the reference: the opacity slider and flicker work on them.
-LAYERED = (Mode.OVERLAY, Mode.CONFIRMED)
-#: The aligned photo each layered mode lays over the reference.
-LAYER_EVIDENCE = {Mode.OVERLAY: "aligned", Mode.CONFIRMED: "aligned_confirmed"}
 
 
 @dataclass(frozen=True)
@@ -132,7 +131,7 @@ def pictures_for(zone: Zone, mode: Mode, pack_reference: str | None) -> Pictures
     reference = found.get("reference") or pack_reference
     reference_caption = (captions["reference"] if "reference" in found
                          else "Reference from the pack" if reference else "Reference")
-    if mode in LAYERED:
+    if mode in LAYER_EVIDENCE:
         aligned = found[LAYER_EVIDENCE[mode]]
         return Pictures(aligned, captions[LAYER_EVIDENCE[mode]], found["reference"],
                         "The reference with the aligned photo over it", layer=aligned)
@@ -345,7 +344,7 @@ class ComparePanel(QWidget):
             self._render()
             return
         zone = self._zone()
-        layered = self._mode if self._mode in LAYERED else Mode.OVERLAY
+        layered = self._flickered_mode()
         reason = why_unavailable(zone, layered) if zone is not None else "Nothing to compare yet."
         if reason is not None:
             self.status.emit(reason)
@@ -443,13 +442,17 @@ class ComparePanel(QWidget):
                 button.setVisible(available and zone is not None)
             button.setChecked(mode is self._mode)
             button.setToolTip(f"{mode.tip} ({mode.key})" if available else reason)
-        layered = self._mode if self._mode in LAYERED else Mode.OVERLAY
-        overlay_reason = why_unavailable(zone, layered) if zone is not None else "Nothing to compare yet."
+        overlay_reason = (why_unavailable(zone, self._flickered_mode()) if zone is not None
+                          else "Nothing to compare yet.")
         self.flicker_button.setEnabled(overlay_reason is None)
         self.flicker_button.setChecked(self._flicker.isActive())
         self.flicker_button.setToolTip(overlay_reason or "Alternate the aligned photo and the reference twice a "
                                                          "second, so a difference jumps out (F)")
-        self.opacity.setEnabled(self._mode in LAYERED and not self._flicker.isActive())
+        self.opacity.setEnabled(self._mode in LAYER_EVIDENCE and not self._flicker.isActive())
+
+    def _flickered_mode(self) -> Mode:
+        """The layered mode flicker shows: the one shown, else the overlay."""
+        return self._mode if self._mode in LAYER_EVIDENCE else Mode.OVERLAY
 
     def _set_opacity(self, value: int) -> None:
         for item in self.pair.right.layers:
