@@ -235,6 +235,8 @@ def build_frame(views: tuple[View, ...], *, item_mask: tuple[np.ndarray, ...] | 
                 grow: float = 0.12) -> Frame:
     """Align the references to each other and choose the frame where they are compared.
 
+    The ROI is the matched features' hull, grown, where the references agree in coarse colour
+    (the bench around the item differs from shot to shot), with any spot they agree all around.
     ``item_mask`` (per reference, bool, working px) limits the ROI further, e.g.
     to leave out the scale card.
     """
@@ -301,7 +303,9 @@ def build_frame(views: tuple[View, ...], *, item_mask: tuple[np.ndarray, ...] | 
         spread = np.std(np.stack(logs), axis=0).max(axis=2)
         inside_spread = float(np.median(spread[hull_mask > 0]))
         agree = spread <= max(3.0 * inside_spread, 0.12)
-        roi &= agree & valid
+        # a spot where they differ but which they agree all around (a plate's own glare or shadow,
+        # blurred past its outline) lies on the item: left out, it bit into the plate's outline
+        roi &= fill_holes(agree & valid) & valid
         roi |= (hull_mask > 0) & valid
     if item_mask is not None:
         im_f = cv2.warpPerspective(item_mask[master].astype(np.uint8), to_frame, size,
