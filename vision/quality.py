@@ -15,8 +15,10 @@ edges; a white serial tag is legitimately near-clipped):
   smears one direction only, is caught; wider than 2.5 px, or than 1.5 times
   the references' own, means the detail the comparison relies on is gone,
   unless the scale card's own edges are sharp (then the material's are soft);
-- **exposure**: clipped white over a fifth of the frame (or 15 points more than
-  the references show) is overexposed; a frame whose brightest 1 % gets less
+- **exposure**: clipped over a fifth of the frame (or 15 points more than the
+  references show) is overexposed, a pixel being clipped when any of its
+  channels is at the top of the range (burnt white, or a vivid colour at full
+  brightness: either has lost detail); a frame whose brightest 1 % gets less
   than a quarter of the light the darkest reference got (two stops under,
   compared in linear light), or stays below 40 of 255, is too dark;
 - **glare** (on the zone, once an analyser knows where the zone is): one
@@ -258,7 +260,8 @@ def assess_photo(rgb: np.ndarray, baseline: GateBaseline = GateBaseline()) -> Qu
     over = stats.clipped_share > baseline.max_clipped_share
     findings.append(Finding(
         "clipped_share", stats.clipped_share, f"<= {baseline.max_clipped_share:.0%}", not over,
-        f"Overexposed: {stats.clipped_share:.0%} of the photo is pure white; reduce exposure or move the light"
+        f"Overexposed: {stats.clipped_share:.0%} of the photo is clipped at full brightness; "
+        "reduce exposure or move the light"
         if over else f"Highlights within range ({stats.clipped_share:.1%} clipped)"))
     under = stats.bright_level < baseline.min_bright_level
     findings.append(Finding(

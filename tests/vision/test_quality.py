@@ -63,6 +63,18 @@ def test_overexposed_and_underexposed(logo_photo: np.ndarray) -> None:
     assert (assess_photo(dark).retake or "").startswith("Too dark")
 
 
+def test_a_vivid_colour_at_full_brightness_is_not_called_white(logo_photo: np.ndarray) -> None:
+    """A saturated colour clips in one channel long before it turns white: the photo is told it is
+    clipped, not that it is "pure white", which the inspector can see it is not."""
+    blue = logo_photo.astype(np.float32) * (0.3, 0.3, 1.0)
+    blue[..., 2] *= 5.0
+    vivid = np.clip(blue, 0, 255).astype(np.uint8)
+    assert np.count_nonzero(vivid.min(axis=2) >= 250) == 0        # nothing in it is white
+    retake = assess_photo(vivid).retake or ""
+    assert retake.startswith("Overexposed") and "clipped at full brightness" in retake
+    assert "white" not in retake
+
+
 def test_baseline_relaxes_for_soft_content() -> None:
     leather = tuple(photo(f"packs/maison-aurel/refs/city-tote/body-leather/ref-0{i}.jpg") for i in (1, 2))
     baseline = baseline_from_references(leather)
