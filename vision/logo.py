@@ -46,7 +46,7 @@ COUNTERFEIT_MIN_INLIERS = 25
 
 #: Per metric: the floor of its bound (the method's own resolution), in badness units.
 FLOORS = {"shape_iou": 0.08, "stroke_width_ratio": 0.10, "extent_ratio": 0.03,
-          "spacing_profile_corr": 0.03, "local_difference": 0.12}
+          "spacing_profile_corr": 0.03, "local_difference": 0.12, "part_iou": 0.08}
 METRICS = tuple(FLOORS)
 
 NOT_FOUND = "logo not found in the photo: frame the logo squarely and fill the frame"
@@ -279,7 +279,7 @@ def measure(shapes: ShapeReference, located: Located, template: sc.Template | No
             ) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
     t = template or shapes.template
     soft = sc.ink_map(shapes.model, located.frame_rgb, t.region, t.ink)
-    values, heat = sc.compare(t, soft)
+    values, heat = sc.compare(t, soft, by_part=True)
     return values, heat, soft
 
 
@@ -477,6 +477,11 @@ WORDING = {
         "No part of the logo is missing or altered (worst spot {value:.2f}, authentic {exp})",
         "Part of the logo is missing, added or resized (worst spot {value:.2f}, authentic {exp}); "
         "see the difference map"),
+    "part_iou": sc.Wording(
+        "Each part of the logo (its mark, each word) matches the reference's (the least alike overlaps "
+        "{value:.2f}, authentic {exp})",
+        "One part of the logo (its mark or a word) differs from the reference's (overlap {value:.2f}, "
+        "authentic {exp}): a mark of another shape or a missing one, or a word changed; see the difference map"),
 }
 _describe = partial(sc.sentence, WORDING)
 

@@ -441,3 +441,39 @@ def test_a_held_out_authentic_logo_blurrier_than_its_references_is_not_failed_as
     prep = logo.prepare(refs, fakes)
     result = logo.analyse(prep, heldout_photo(7373, design, "a05", "logo")[0])
     assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
+
+
+def test_a_mark_swapped_for_another_of_its_size_is_caught_by_the_marks_own_overlap() -> None:
+    """casa-corver (held-out seed 6464) c06 swaps the brand's triangle for a diamond of its size.
+    The mark is a fifth of the logo's ink: the whole logo still overlapped the references by 0.86
+    (bound 0.83), its worst spot stayed inside its bound, and the counterfeit PASSED. Compared part
+    by part (the mark, each word), each registered on its own, the mark overlaps its reference by
+    0.70, where the authentic marks overlap theirs by 0.95 and their words by 0.88 or more."""
+    design = heldout_design(6464, "casa-corver")
+    refs, fakes = heldout_pack_zone(6464, design, "logo", ("spacing", "proportions", "mark"))
+    prep = logo.prepare(refs, fakes)
+    pieces = shape_compare._template_parts(prep.shapes.template).pieces
+    assert len(pieces) == 3                                       # the mark, CASA, CORVER
+    fake, measured = heldout_photo(6464, design, "c06", "logo", tell="mark")
+    assert measured["mark_shape"] == "diamond" and design.mark.shape == "triangle"
+    result = logo.analyse(prep, fake)
+    assert result.status is not Status.PASS
+    findings = {f.metric: f for f in result.findings}
+    assert findings["shape_iou"].passed                           # the whole logo cannot tell
+    assert not findings["part_iou"].passed and "mark" in findings["part_iou"].message
+    for item in ("a01", "a02"):
+        authentic = logo.analyse(prep, heldout_photo(6464, design, item, "logo")[0])
+        assert authentic.status is Status.PASS, (item, [f.message for f in authentic.findings if not f.passed])
+
+
+def test_a_known_fake_just_past_the_worst_parts_bound_does_not_make_it_decisive_there() -> None:
+    """Over the whole logo a known counterfeit past the bound is decisive where it lands; the worst of
+    the logo's parts is noisier at its bound (thresholded, an authentic casa-tavzel logo, seed 5151, read 0.85
+    against a bound of 0.87 where the pack's weight counterfeit read 0.86), so it is decisive only
+    as far again beyond the bound as the bound lies beyond the typical authentic."""
+    authentic, fake = [0.95, 0.96, 0.94, 0.95], [0.85]
+    whole = shape_compare.calibrate("shape_iou", authentic, fake, 0.08)
+    parts = shape_compare.calibrate("part_iou", authentic, fake, 0.08)
+    assert whole.limit == parts.limit
+    assert whole.decisive(0.85) and not parts.decisive(0.85) and not parts.passed(0.85)
+    assert parts.decisive(1.0 - parts.limit - (parts.limit - parts.typical))
