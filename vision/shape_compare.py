@@ -852,6 +852,7 @@ class _TemplateParts:
     profile: np.ndarray
     near_ink: np.ndarray         # within a stroke of the references' ink (all of it)
     attached: np.ndarray         # within ATTACHED_STROKES strokes of ``ink``
+    left_out: np.ndarray         # within a stroke of the references' ink left out at the border
     pieces: tuple["_Part", ...]  # the logo's parts (its mark, its words), see :func:`_logo_parts`
 
 
@@ -962,7 +963,8 @@ def _template_parts(template: Template) -> _TemplateParts:
     else:
         parts = (template.centre, template.axis, template.extent_px, template.profile)
     result = _TemplateParts(t_ink, *parts, _within(template.ink, max(1.0, float(round(template.stroke_px)))),
-                            _within(t_ink, ATTACHED_STROKES * template.stroke_px), _logo_parts(template, t_ink))
+                            _within(t_ink, ATTACHED_STROKES * template.stroke_px),
+                            _within(template.ink & ~t_ink, max(1.0, template.stroke_px)), _logo_parts(template, t_ink))
     if len(_PARTS) > 64:
         _PARTS.clear()
     _PARTS[id(template)] = (template, result)
@@ -985,7 +987,11 @@ def compare(template: Template, soft: np.ndarray, *, by_part: bool = False) -> t
     # metrics leave out every piece of ink that reaches the border, in the photo and in the references
     parts = _template_parts(template)
     t_ink = parts.ink
-    ink = raw & ~border_ink(raw, region, template.stroke_px, None)
+    # ... and where the references' own ink was left out as reaching it, the photo's is left out too:
+    # a letter at the end of a wordmark the references' region cuts close to reached its border in
+    # their template and was left out, but not in an authentic photo (held-out seed 3030,
+    # casa-mirgar a07), whose wordmark then measured 1.12 times longer and FAILED
+    ink = raw & ~border_ink(raw, region, template.stroke_px, None) & ~parts.left_out
     if t_ink is template.ink:                       # the references' ink is mostly at the border: keep all
         ink = raw
     centre, axis, t_extent, t_profile = parts.centre, parts.axis, parts.extent_px, parts.profile
