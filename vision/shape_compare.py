@@ -1124,9 +1124,10 @@ COUNTERFEIT_SHARE = 0.6
 #: bound is inconclusive (the inspector looks closer), not a FAIL.
 DECISIVE_FACTOR = 1.0
 #: Metrics that take the worst of a logo's parts: noisier at their bound than those over the whole
-#: logo, so a known fake just past the bound does not make them decisive there. With it (and the
-#: parts' overlap thresholded), an authentic casa-tavzel logo (held-out seed 5151) FAILED on
-#: part_iou 0.85 against a bound of 0.87, decisive from 0.86 on, where the pack's weight fake read.
+#: logo, so a known fake just past the bound does not make them decisive there. Made decisive
+#: there (and the parts' overlap thresholded), an authentic casa-tavzel logo (held-out seed 5151)
+#: FAILED on part_iou 0.85 against a bound of 0.87, decisive from 0.86 on, where the pack's weight
+#: fake read.
 WORST_OF_PARTS = frozenset({"part_iou"})
 
 
