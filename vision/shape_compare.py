@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -845,6 +846,7 @@ def attached_ink(ink: np.ndarray, reference_ink: np.ndarray, stroke_px: float, *
 class _TemplateParts:
     """What :func:`compare` derives from the template alone (computed once per template)."""
 
+    template: Template
     ink: np.ndarray              # the references' ink without the pieces at the region's border
     centre: np.ndarray
     axis: np.ndarray
@@ -853,7 +855,12 @@ class _TemplateParts:
     near_ink: np.ndarray         # within a stroke of the references' ink (all of it)
     attached: np.ndarray         # within ATTACHED_STROKES strokes of ``ink``
     left_out: np.ndarray         # within a stroke of the references' ink left out at the border
-    pieces: tuple["_Part", ...]  # the logo's parts (its mark, its words), see :func:`_logo_parts`
+
+    @cached_property
+    def pieces(self) -> tuple["_Part", ...]:
+        """The logo's parts (its mark, its words), see :func:`_logo_parts`: only logos ask for them
+        (``compare(..., by_part=True)``), so a hardware engraving's templates are spared the cost."""
+        return _logo_parts(self.template, self.ink)
 
 
 #: The logo's parts (its mark, its words) are the pieces of the references' ink that lie within
@@ -878,6 +885,7 @@ class _Part:
     box: tuple[slice, slice]
     zone: np.ndarray             # bool: the pixels the part is compared over
     soft: np.ndarray             # float32: the references' soft ink of the part, 0..1 (0 off the zone)
+    stroke_px: float             # the references' stroke width (at least a pixel)
     reduction: int               # the registration works at 1 / reduction of the frame's resolution ...
     target: np.ndarray           # float32: ... on their soft ink of the part, blurred, reduced
 
@@ -888,6 +896,7 @@ def _logo_parts(template: Template, ink: np.ndarray) -> tuple[_Part, ...]:
     grown = _within(ink, PART_GAP_STROKES * stroke)
     n, groups = cv2.connectedComponents(grown.astype(np.uint8), connectivity=8)
     size = np.bincount(groups[ink], minlength=n)
+    size[0] = 0                                     # the background
     # every pixel to the ink piece nearest it, and that piece to its part
     dist, nearest = cv2.distanceTransformWithLabels((~ink).astype(np.uint8), cv2.DIST_L2, 3,
                                                     labelType=cv2.DIST_LABEL_CCOMP)
@@ -898,14 +907,12 @@ def _logo_parts(template: Template, ink: np.ndarray) -> tuple[_Part, ...]:
     reduction = max(1, int(round(stroke / PART_STROKE_PX)))
     parts = []
     for k in np.nonzero(size >= MIN_PART_SHARE * max(int(ink.sum()), 1))[0]:
-        if k == 0:
-            continue
         zone = near & (part_map == k)
         ys, xs = np.nonzero(zone)
         box = (slice(int(ys.min()), int(ys.max()) + 1), slice(int(xs.min()), int(xs.max()) + 1))
         zone_b = zone[box]
         own = np.where(zone_b, np.clip(template.soft[box], 0, 1), 0).astype(np.float32)
-        parts.append(_Part(box, zone_b, own, reduction, _registration_image(own, stroke, reduction)))
+        parts.append(_Part(box, zone_b, own, stroke, reduction, _registration_image(own, stroke, reduction)))
     return tuple(parts)
 
 
@@ -918,7 +925,7 @@ def _registration_image(soft: np.ndarray, stroke_px: float, reduction: int) -> n
     return cv2.resize(blurred, size, interpolation=cv2.INTER_AREA)
 
 
-def _part_iou(part: _Part, soft: np.ndarray, stroke_px: float) -> float:
+def _part_iou(part: _Part, soft: np.ndarray) -> float:
     """Overlap of the photo's ink with one part of the references', the part registered on its own:
     what is left is its shape, not where the frame's alignment put it (an outline mark at the far
     end of a logo photographed askew lay a stroke off its reference, and overlapped it by half).
@@ -926,7 +933,7 @@ def _part_iou(part: _Part, soft: np.ndarray, stroke_px: float) -> float:
     mark on a mottled material, its ink map broken by the blotches where it read just under one
     half, overlapped by 0.51-0.81 in authentic photos thresholded, 0.68-0.74 soft."""
     own = np.where(part.zone, np.clip(soft[part.box], 0, 1), 0).astype(np.float32)
-    moving = _registration_image(own, max(stroke_px, 1.0), part.reduction)
+    moving = _registration_image(own, part.stroke_px, part.reduction)
     criteria = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, PART_ECC_ITERATIONS, 1e-4)
     try:
         _, warp = cv2.findTransformECC(part.target, moving, np.eye(2, 3, dtype=np.float32),
@@ -962,9 +969,9 @@ def _template_parts(template: Template) -> _TemplateParts:
         parts = (centre, axis, extent(t_ink, centre, axis), profile(t_ink, centre, axis, template.profile_len))
     else:
         parts = (template.centre, template.axis, template.extent_px, template.profile)
-    result = _TemplateParts(t_ink, *parts, _within(template.ink, max(1.0, float(round(template.stroke_px)))),
+    result = _TemplateParts(template, t_ink, *parts, _within(template.ink, max(1.0, float(round(template.stroke_px)))),
                             _within(t_ink, ATTACHED_STROKES * template.stroke_px),
-                            _within(template.ink & ~t_ink, max(1.0, template.stroke_px)), _logo_parts(template, t_ink))
+                            _within(template.ink & ~t_ink, max(1.0, template.stroke_px)))
     if len(_PARTS) > 64:
         _PARTS.clear()
     _PARTS[id(template)] = (template, result)
@@ -1038,7 +1045,7 @@ def compare(template: Template, soft: np.ndarray, *, by_part: bool = False) -> t
     values = {"shape_iou": iou, "tolerant_match": tolerant, "stroke_width_ratio": ratio, "extent_ratio": ext_ratio,
               "spacing_profile_corr": corr, "local_difference": local}
     if by_part:
-        values["part_iou"] = min((_part_iou(p, soft, template.stroke_px) for p in parts.pieces), default=iou)
+        values["part_iou"] = min((_part_iou(p, soft) for p in parts.pieces), default=iou)
     return values, heat
 
 
