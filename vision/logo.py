@@ -326,7 +326,7 @@ def counterfeit_values(shapes: ShapeReference, counterfeits: tuple[np.ndarray, .
         located = locate(shapes, c, calibrating=True)
         if isinstance(located, str):
             continue
-        out.append(measure(shapes, refine_on_ink(shapes, located))[0])
+        out.append(measure(shapes, refine_on_ink(shapes, located, calibrating=True))[0])
     return out
 
 
@@ -388,7 +388,7 @@ def _ink_ecc(target: np.ndarray, moving: np.ndarray, mask: np.ndarray, motion: i
     return np.vstack([warp, [0, 0, 1]]) if warp.shape[0] == 2 else warp
 
 
-def refine_on_ink(shapes: ShapeReference, located: Located) -> Located:
+def refine_on_ink(shapes: ShapeReference, located: Located, *, calibrating: bool = False) -> Located:
     """Align the photo's ink with the references' consensus ink (logo only).
 
     The grey-level refinement of :func:`locate` often does not converge on a
@@ -401,7 +401,17 @@ def refine_on_ink(shapes: ShapeReference, located: Located) -> Located:
     where the grey one does not: affine, coarse then finer (a homography would
     bend towards a counterfeit's heavier or differently shaped letters). A
     correction that moves the logo further than the grey refinement may is a
-    wrong turn: the photo then stays as it was located.
+    wrong turn: the photo then stays as it was located. As for the grey
+    refinement, a tilt the features' matches left uncertain may be corrected
+    further, as long as the matches stay where they are
+    (:func:`vision.shape_compare.plausible_refinement`; not when
+    ``calibrating``, see :func:`locate`): matched along one line of lettering,
+    an authentic studio-norzel photo (held-out seed 6060, a06) kept a slant of
+    a tenth of a radian that the ink corrects, and FAILED. Such a correction
+    leaves the alignment unverified, as the features left it (``refined``, see
+    :func:`unverified_alignment`): the ink may settle on the wrong turn of a
+    tilt that uncertain (an authentic studio-fonver photo, same seed, its mark
+    three strokes off, then FAILED with no other reference asked).
     """
     t = shapes.template
     if not t.ink.any():
@@ -415,8 +425,18 @@ def refine_on_ink(shapes: ShapeReference, located: Located) -> Located:
     corners = np.float64([[xs.min(), ys.min()], [xs.max(), ys.min()], [xs.max(), ys.max()],
                           [xs.min(), ys.max()]]).reshape(-1, 1, 2)
     limit = sc.MAX_REFINE_SHIFT * max(h, w)
+    anchors: list[sc.Anchors] = []       # computed when first needed
+
+    def within_uncertainty(candidate: np.ndarray) -> bool:
+        if calibrating:
+            return False
+        if not anchors:
+            anchors.append(sc.anchors_of(located.alignment, located.to_frame, shapes.frame.size))
+        return sc.plausible_refinement(candidate, (h, w), anchors[0])
+
     W = np.eye(3)
     best = None
+    verified = True
     for scale, motion in INK_REFINE_LEVELS:
         size = (max(8, int(w * scale)), max(8, int(h * scale)))
         sigma = max(1.0, INK_REFINE_BLUR * t.stroke_px * scale)
@@ -428,14 +448,16 @@ def refine_on_ink(shapes: ShapeReference, located: Located) -> Located:
         if warp is None:
             break
         candidate = np.linalg.inv(S) @ warp.astype(np.float64) @ S
-        shift = np.linalg.norm(cv2.perspectiveTransform(corners, candidate) - corners, axis=2).max()
-        if not shift < limit:
-            break
+        if np.linalg.norm(cv2.perspectiveTransform(corners, candidate) - corners, axis=2).max() >= limit:
+            if not within_uncertainty(candidate):
+                break
+            verified = False
         W = best = candidate
     if best is None:
         return located
     to_frame = np.linalg.inv(best) @ located.to_frame
-    return replace(located, to_frame=to_frame, frame_rgb=shapes.frame.warp(located.work, to_frame), refined=True)
+    return replace(located, to_frame=to_frame, frame_rgb=shapes.frame.warp(located.work, to_frame),
+                   refined=verified or located.refined)
 
 
 def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, ...] = (),

@@ -203,3 +203,16 @@ def test_a_specular_band_across_an_engraving_is_not_read_as_engraving() -> None:
     metal = region & ~(cv2.dilate(grooves.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0)
     assert float(np.percentile(ink[metal], 99.5)) < 0.25        # the band, on bare metal, is no ink
     assert float(np.median(ink[grooves])) > 0.5                 # the strokes, under the band too, are
+
+
+def test_a_plate_that_reaches_where_the_references_card_lay_is_still_found() -> None:
+    """studio-fonver (held-out seed 6060): the comparison region leaves out where the references'
+    scale card lay. In authentic photos whose card lay elsewhere, the plate reached that cut-out; a
+    plate that reaches the region's edge was taken for the bench, none was found, the outline read
+    0 and the items FAILED. Compared with the references' plate, it is found wherever it reaches."""
+    design = heldout_design(6060, "studio-fonver")
+    refs, fakes = heldout_pack_zone(6060, design, "hardware", ("engraving_font", "outline", "metal_colour"))
+    prep = hardware.prepare(refs, fakes, Tolerances(max_delta_e=6.0))
+    result = hardware.analyse(prep, heldout_photo(6060, design, "a01", "hardware")[0])
+    assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
+    assert {f.metric: f for f in result.findings}["outline_iou"].value > 0.95

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tools.demogen import render
+from tools.demogen.designs import BrandDesign
 from tools.demogen.capture import capture, draw_usable
 from tools.demogen.photos import job_rng
 from vision import logo, shape_compare
@@ -486,6 +487,54 @@ def test_each_part_of_a_logo_has_a_bound_of_its_own() -> None:
     assert not part.passed and "of 3 along the logo" in part.message and part.value > 0.75
     authentic = logo.analyse(prep, heldout_photo(2718, design, "a01", "logo")[0])
     assert authentic.status is Status.PASS, [f.message for f in authentic.findings if not f.passed]
+
+
+@cache
+def _norzel() -> tuple[BrandDesign, logo.LogoPrepared]:
+    """studio-norzel of held-out seed 6060: a serif wordmark on a mottled purple material."""
+    design = heldout_design(6060, "studio-norzel")
+    refs, fakes = heldout_pack_zone(6060, design, "logo", ("weight", "spacing", "proportions"))
+    return design, logo.prepare(refs, fakes)
+
+
+def test_a_letter_that_reaches_the_regions_border_where_the_references_stop_short_stays_in() -> None:
+    """studio-norzel a02: the region ends just past the wordmark's last letter, and in this authentic
+    photo that letter lay a few pixels further out than in the references and reached the border.
+    Left out as the item's edge against the bench would be, it made the wordmark 0.93 times as long,
+    and the item FAILED. A piece at the border that lies on the references' ink is the logo's."""
+    design, prep = _norzel()
+    result = logo.analyse(prep, heldout_photo(6060, design, "a02", "logo")[0])
+    assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
+    assert abs({f.metric: f for f in result.findings}["extent_ratio"].value - 1.0) < 0.02
+
+
+def test_a_slant_the_matches_leave_uncertain_is_corrected_on_the_ink() -> None:
+    """studio-norzel a06: 21 matches along the one line of lettering left the slant across it
+    uncertain, and the photo kept a shear of a tenth of a radian; the letters overlapped the
+    references' by 0.59 and the item FAILED. The ink refinement corrects it, further than its
+    plain limit because the matches leave the frame's corners uncertain, and leaves the matches
+    where they are."""
+    design, prep = _norzel()
+    photo, _ = heldout_photo(6060, design, "a06", "logo")
+    located = logo.locate(prep.shapes, photo, spread=True)
+    assert not isinstance(located, str)
+    assert logo.refine_on_ink(prep.shapes, located, calibrating=True) is located      # the plain limit refuses it
+    result = logo.analyse(prep, photo)
+    assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
+
+
+def test_a_correction_only_the_uncertain_tilt_allows_does_not_confirm_an_alignment() -> None:
+    """studio-fonver a03 (seed 6060): matched along the wordmark, the star above it lay three strokes
+    off. The ink refinement, allowed past its plain limit by the tilt's uncertainty, settled on the
+    wordmark with the star still off; counted as a confirmed alignment, the item FAILED with no other
+    reference asked. Unconfirmed, the references that align precisely are asked, and through one
+    the logo overlaps the references' by 0.81: the FAIL is contradicted."""
+    design = heldout_design(6060, "studio-fonver")
+    refs, fakes = heldout_pack_zone(6060, design, "logo", ("spacing", "proportions", "mark"))
+    result = logo.analyse(logo.prepare(refs, fakes), heldout_photo(6060, design, "a03", "logo")[0])
+    assert result.status is Status.INCONCLUSIVE
+    findings = {f.metric: f for f in result.findings}
+    assert not findings["fine_alignment"].passed and findings["confirmed_alignment"].passed
 
 
 def test_a_known_fake_just_past_a_parts_bound_does_not_make_it_decisive_there() -> None:
