@@ -588,10 +588,10 @@ def not_decisive(findings: list[Finding] | tuple[Finding, ...], evidence: list[E
 def judge(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], located: Located,
           describe_fn=_describe, title: str = "logo") -> tuple[list[Finding], list[Evidence], float, Status]:
     values, heat, _ = measure(shapes, located)
-    whole = [b for b in bounds if sc.base_metric(b.metric) != sc.PART_IOU]
+    of_part = [sc.base_metric(b.metric) == sc.PART_IOU for b in bounds]
     findings = [Finding(b.metric, float(values[b.metric]), b.expected(), b.passed(values[b.metric]),
-                        describe_fn(b.metric, float(values[b.metric]), b)) for b in whole]
-    parts = part_finding([b for b in bounds if b not in whole], values)
+                        describe_fn(b.metric, float(values[b.metric]), b)) for b, p in zip(bounds, of_part) if not p]
+    parts = part_finding([b for b, p in zip(bounds, of_part) if p], values)
     if parts is not None:
         findings.append(parts)
     blurred = weight_blurred(shapes, bounds, values, located.frame_rgb)
