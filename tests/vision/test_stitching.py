@@ -170,15 +170,17 @@ def test_light_and_colour_cast_do_not_flip_an_authentic_verdict(gain: float, cas
     assert analyse(prepared("maison-aurel"), changed).status is Status.PASS
 
 
-def test_half_period_repeat_flags_a_harmonic() -> None:
-    """A profile that repeats every 10 px also repeats every 20 px: 20 is its harmonic, not its period."""
-    from vision.stitching import _half_period_repeat
+def test_sub_period_repeat_flags_a_harmonic() -> None:
+    """A profile that repeats every 10 px also repeats every 20 and every 30 px: those are its
+    harmonics, not its period."""
+    from vision.stitching import _sub_period_repeat
 
     x = np.arange(400, dtype=np.float64)
     fine = np.cos(2 * np.pi * x / 10.0)
-    assert _half_period_repeat(fine, 20.0) > 0.8
+    assert _sub_period_repeat(fine, 20.0) > 0.8
+    assert _sub_period_repeat(fine, 30.0) > 0.8
     stitches = np.cos(2 * np.pi * x / 20.0)
-    assert _half_period_repeat(stitches, 20.0) < 0.0
+    assert _sub_period_repeat(stitches, 20.0) < 0.0
 
 
 def test_pack_pitch_guides_the_measurement_away_from_harmonics() -> None:
@@ -188,6 +190,18 @@ def test_pack_pitch_guides_the_measurement_away_from_harmonics() -> None:
     for hint in (true, 0.7 * true, 1.4 * true):
         m = measure_seam(photo, pitch_hint_mm=hint)
         assert m and abs(m.pitch_mm / true - 1) < 0.08, (hint, m)
+
+
+def test_a_twisted_threads_harmonic_near_the_pack_pitch_is_not_taken_for_the_stitches() -> None:
+    """house-fondan (held-out seed 7070): a thread twisted every 1.6 mm, its stitches 3.6 mm apart.
+    Within the range the brand's pitch allows, the profile repeated most strongly at 4.8 mm, the
+    twist's third harmonic, and authentic seams measured 5.6 mm and FAILED. A period whose third
+    repeats as well is a finer structure's; the stitches' own period lies below it."""
+    design = heldout_design(7070, "house-fondan")
+    for item in ("a01", "a02"):
+        photo, measured = heldout_photo(7070, design, item, "stitching")
+        m = measure_seam(photo, pitch_hint_mm=design.stitching.pitch_mm)
+        assert m and abs(m.pitch_mm / measured["pitch_mm"] - 1) < 0.08, (item, m)
 
 
 def test_references_measured_off_the_pack_pitch_make_the_zone_inconclusive() -> None:
