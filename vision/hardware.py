@@ -130,7 +130,6 @@ def _components(mask: np.ndarray, region: np.ndarray, *, edge_ok: bool = False) 
     """Closed components of ``mask`` that do not reach the region's edge (unless ``edge_ok``) nor the
     image's, largest first."""
     edge = region & ~(cv2.erode(region.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
-    edge |= np.zeros_like(region)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     out = []
     for i in np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1:

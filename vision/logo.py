@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 
 import cv2
 import numpy as np
@@ -425,14 +425,11 @@ def refine_on_ink(shapes: ShapeReference, located: Located, *, calibrating: bool
     corners = np.float64([[xs.min(), ys.min()], [xs.max(), ys.min()], [xs.max(), ys.max()],
                           [xs.min(), ys.max()]]).reshape(-1, 1, 2)
     limit = sc.MAX_REFINE_SHIFT * max(h, w)
-    anchors: list[sc.Anchors] = []       # computed when first needed
 
-    def within_uncertainty(candidate: np.ndarray) -> bool:
-        if calibrating:
-            return False
-        if not anchors:
-            anchors.append(sc.anchors_of(located.alignment, located.to_frame, shapes.frame.size))
-        return sc.plausible_refinement(candidate, (h, w), anchors[0])
+    @cache
+    def anchors() -> sc.Anchors:
+        """The features' uncertainty, asked only of a correction past the plain limit."""
+        return sc.anchors_of(located.alignment, located.to_frame, shapes.frame.size)
 
     W = np.eye(3)
     best = None
@@ -449,7 +446,7 @@ def refine_on_ink(shapes: ShapeReference, located: Located, *, calibrating: bool
             break
         candidate = np.linalg.inv(S) @ warp.astype(np.float64) @ S
         if np.linalg.norm(cv2.perspectiveTransform(corners, candidate) - corners, axis=2).max() >= limit:
-            if not within_uncertainty(candidate):
+            if calibrating or not sc.plausible_refinement(candidate, (h, w), anchors()):
                 break
             verified = False
         W = best = candidate

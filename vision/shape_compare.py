@@ -890,6 +890,18 @@ class _Part:
     reduction: int               # the registration works at 1 / reduction of the frame's resolution ...
     target: np.ndarray           # float32: ... on their soft ink of the part, blurred, reduced
 
+    @staticmethod
+    def of(box: tuple[slice, slice], zone: np.ndarray, stroke_px: float, reduction: int,
+           soft: np.ndarray) -> "_Part":
+        """The part at ``box`` and ``zone`` holding the ink of a frame's soft map ``soft``."""
+        own = _ink_of(zone, box, soft)
+        return _Part(box, zone, own, stroke_px, reduction, _registration_image(own, stroke_px, reduction))
+
+
+def _ink_of(zone: np.ndarray, box: tuple[slice, slice], soft: np.ndarray) -> np.ndarray:
+    """A frame's soft ink within a part's box, 0..1, and 0 off the part's zone."""
+    return np.where(zone, np.clip(soft[box], 0, 1), 0).astype(np.float32)
+
 
 def _logo_parts(template: Template, ink: np.ndarray) -> tuple[_Part, ...]:
     """The parts of the references' ``ink`` (see :data:`PART_GAP_STROKES`), the small ones left out,
@@ -912,9 +924,7 @@ def _logo_parts(template: Template, ink: np.ndarray) -> tuple[_Part, ...]:
         zone = near & (part_map == k)
         ys, xs = np.nonzero(zone)
         box = (slice(int(ys.min()), int(ys.max()) + 1), slice(int(xs.min()), int(xs.max()) + 1))
-        zone_b = zone[box]
-        own = np.where(zone_b, np.clip(template.soft[box], 0, 1), 0).astype(np.float32)
-        parts.append(_Part(box, zone_b, own, stroke, reduction, _registration_image(own, stroke, reduction)))
+        parts.append(_Part.of(box, zone[box], stroke, reduction, template.soft))
     axis = template.axis if template.axis[0] + template.axis[1] >= 0 else -template.axis
     along = [float((np.array([p.box[1].start + p.box[1].stop, p.box[0].start + p.box[0].stop]) / 2) @ axis)
              for p in parts]
@@ -928,11 +938,7 @@ def logo_parts(template: Template, holding: Template | None = None) -> tuple[_Pa
     pieces = _template_parts(template).pieces
     if holding is None or holding is template:
         return pieces
-    out = []
-    for p in pieces:
-        own = np.where(p.zone, np.clip(holding.soft[p.box], 0, 1), 0).astype(np.float32)
-        out.append(replace(p, soft=own, target=_registration_image(own, p.stroke_px, p.reduction)))
-    return tuple(out)
+    return tuple(_Part.of(p.box, p.zone, p.stroke_px, p.reduction, holding.soft) for p in pieces)
 
 
 #: A logo's part overlaps are the metrics ``part_iou:1``, ``part_iou:2``... (see :func:`part_metric`).
@@ -965,7 +971,7 @@ def _part_iou(part: _Part, soft: np.ndarray) -> float:
     Soft ink, not thresholded (the sum of the smaller over the sum of the larger): a thin outline
     mark on a mottled material, its ink map broken by the blotches where it read just under one
     half, overlapped by 0.51-0.81 in authentic photos thresholded, 0.68-0.74 soft."""
-    own = np.where(part.zone, np.clip(soft[part.box], 0, 1), 0).astype(np.float32)
+    own = _ink_of(part.zone, part.box, soft)
     moving = _registration_image(own, part.stroke_px, part.reduction)
     criteria = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, PART_ECC_ITERATIONS, 1e-4)
     try:
@@ -997,13 +1003,16 @@ def _template_parts(template: Template) -> _TemplateParts:
     t_ink = template.ink & ~border_ink(template.ink, region, template.stroke_px, None)
     if t_ink.sum() < 0.5 * template.ink.sum():      # most of the references' ink is at the border: keep it
         t_ink = template.ink
+    stroke = max(1.0, float(round(template.stroke_px)))
+    near_ink = _within(template.ink, stroke)
     if (template.ink & ~t_ink).any():
         centre, axis = principal_axis(t_ink)
         parts = (centre, axis, extent(t_ink, centre, axis), profile(t_ink, centre, axis, template.profile_len))
+        near_kept = _within(t_ink, stroke)
     else:
         parts = (template.centre, template.axis, template.extent_px, template.profile)
-    stroke = max(1.0, float(round(template.stroke_px)))
-    result = _TemplateParts(template, t_ink, *parts, _within(template.ink, stroke), _within(t_ink, stroke),
+        near_kept = near_ink
+    result = _TemplateParts(template, t_ink, *parts, near_ink, near_kept,
                             _within(t_ink, ATTACHED_STROKES * template.stroke_px),
                             _within(template.ink & ~t_ink, max(1.0, template.stroke_px)))
     if len(_PARTS) > 64:
@@ -1041,9 +1050,10 @@ def compare(template: Template, soft: np.ndarray, *, pieces: tuple[_Part, ...] =
     # references' stops short of it stays in: studio-norzel's last letter (seed 6060, a02), a few pixels
     # further out in an authentic photo, was left out as the bench would be, and the wordmark measured
     # 0.93 times as long and FAILED.
-    ink = raw & ~border_ink(raw, region, template.stroke_px, t_ink, near=parts.near_kept) & ~parts.left_out
     if t_ink is template.ink:                       # the references' ink is mostly at the border: keep all
         ink = raw
+    else:
+        ink = raw & ~border_ink(raw, region, template.stroke_px, t_ink, near=parts.near_kept) & ~parts.left_out
     centre, axis, t_extent, t_profile = parts.centre, parts.axis, parts.extent_px, parts.profile
     t_soft = template.soft
     soft = np.where(raw & ~ink, 0, soft).astype(np.float32)

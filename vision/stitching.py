@@ -412,10 +412,9 @@ def _autocorrelation(profile: np.ndarray) -> np.ndarray:
     return ac / ac[0] if ac[0] > 0 else np.zeros(n)
 
 
-def _sub_period_repeat(profile: np.ndarray, period: float) -> float:
-    """Autocorrelation at half and at a third of the period, the larger: high when the period found
-    is a harmonic of a finer one."""
-    ac = _autocorrelation(profile)
+def _sub_period_repeat(ac: np.ndarray, period: float) -> float:
+    """A profile's autocorrelation ``ac`` at half and at a third of the period, the larger: high when
+    the period found is a harmonic of a finer one."""
     return max(float(np.interp(period / k, np.arange(len(ac)), ac)) for k in (2, 3))
 
 
@@ -443,13 +442,13 @@ def _varies_beside(response: np.ndarray, a: int, b: int, r: float) -> float:
     return beside / on if on > 0 else math.inf
 
 
-def _period(profile: np.ndarray, lo: float, hi: float) -> tuple[float, float]:
-    """Dominant period (px) of a profile between lo and hi px, and its autocorrelation (0..1)."""
-    n = len(profile)
+def _period(ac: np.ndarray, lo: float, hi: float) -> tuple[float, float]:
+    """Dominant period (px) between lo and hi px of a profile whose autocorrelation is ``ac``
+    (:func:`_autocorrelation`), and its autocorrelation there (0..1)."""
+    n = len(ac)
     hi = min(hi, n / 2.5)
     if n < 8 or hi <= lo + 2:
         return float("nan"), 0.0
-    ac = _autocorrelation(profile)
     if ac[0] <= 0:
         return float("nan"), 0.0
     a, b = int(math.floor(lo)), int(math.ceil(hi))
@@ -647,7 +646,7 @@ def _stitch_shear(band: np.ndarray, r: float, lo_px: float, hi_px: float) -> flo
     for shear in shears:
         prof = _sheared(band, shear).mean(axis=0)[margin:w - margin].astype(np.float32)
         trend = cv2.GaussianBlur(prof.reshape(1, -1), (0, 0), 5.0 * r, borderType=cv2.BORDER_REFLECT).ravel()
-        period, repeat = _period(prof - trend, lo_px, hi_px)
+        period, repeat = _period(_autocorrelation(prof - trend), lo_px, hi_px)
         if np.isfinite(period) and repeat > best_repeat:
             best, best_repeat = shear, repeat
     return best
@@ -798,17 +797,18 @@ def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: st
     # slow changes of light along the seam are not stitches
     trend = cv2.GaussianBlur(seg.reshape(1, -1).astype(np.float32), (0, 0), 5.0 * r,
                              borderType=cv2.BORDER_REFLECT).ravel()
-    period, periodicity = _period(seg - trend, lo_p * r, hi_p * r)
+    ac = _autocorrelation(seg - trend)
+    period, periodicity = _period(ac, lo_p * r, hi_p * r)
     if not np.isfinite(period):
         return None
-    if hint_mm and _sub_period_repeat(seg - trend, period) >= HARMONIC_REPEAT * periodicity:
+    if hint_mm and _sub_period_repeat(ac, period) >= HARMONIC_REPEAT * periodicity:
         # the profile repeats as well at a half or a third of this period: a finer structure (a mesh
         # row, the thread's twist) whose harmonic falls in the brand's range, not its stitches. The
         # stitches' own period may lie below it: a thread twisted every 1.6 mm, its stitches 3.6 mm
         # apart, repeated most strongly at 4.8 mm (house-fondan, held-out seed 7070), and its
         # authentic seams measured 5.6 mm and FAILED
-        below, below_repeat = _period(seg - trend, lo_p * r, HARMONIC_BELOW * period)
-        if np.isfinite(below) and _sub_period_repeat(seg - trend, below) < HARMONIC_REPEAT * below_repeat:
+        below, below_repeat = _period(ac, lo_p * r, HARMONIC_BELOW * period)
+        if np.isfinite(below) and _sub_period_repeat(ac, below) < HARMONIC_REPEAT * below_repeat:
             period, periodicity = below, below_repeat
         else:
             periodicity *= 0.25

@@ -173,14 +173,14 @@ def test_light_and_colour_cast_do_not_flip_an_authentic_verdict(gain: float, cas
 def test_sub_period_repeat_flags_a_harmonic() -> None:
     """A profile that repeats every 10 px also repeats every 20 and every 30 px: those are its
     harmonics, not its period."""
-    from vision.stitching import _sub_period_repeat
+    from vision.stitching import _autocorrelation, _sub_period_repeat
 
     x = np.arange(400, dtype=np.float64)
     fine = np.cos(2 * np.pi * x / 10.0)
-    assert _sub_period_repeat(fine, 20.0) > 0.8
-    assert _sub_period_repeat(fine, 30.0) > 0.8
+    assert _sub_period_repeat(_autocorrelation(fine), 20.0) > 0.8
+    assert _sub_period_repeat(_autocorrelation(fine), 30.0) > 0.8
     stitches = np.cos(2 * np.pi * x / 20.0)
-    assert _sub_period_repeat(stitches, 20.0) < 0.0
+    assert _sub_period_repeat(_autocorrelation(stitches), 20.0) < 0.0
 
 
 def test_pack_pitch_guides_the_measurement_away_from_harmonics() -> None:
