@@ -204,6 +204,40 @@ def test_a_twisted_threads_harmonic_near_the_pack_pitch_is_not_taken_for_the_sti
         assert m and abs(m.pitch_mm / measured["pitch_mm"] - 1) < 0.08, (item, m)
 
 
+def test_a_twisted_thread_that_splits_some_stitches_is_read_stitch_by_stitch() -> None:
+    """casa-norquin (held-out seed 8181): a pale twisted thread whose shading splits about a third
+    of its stitches in two. The profile's maxima then lay 1.6-3.9 mm apart for a 3.42 mm pitch, and
+    authentic seams measured 2.5-2.7 mm, irregular, and FAILED. Read with maxima at least three
+    quarters of a period apart the spacings are even and agree with the period: those are kept."""
+    design = heldout_design(8181, "casa-norquin")
+    for item in ("a02", "c07"):
+        photo, measured = heldout_photo(8181, design, item, "stitching")
+        m = measure_seam(photo, pitch_hint_mm=design.stitching.pitch_mm)
+        assert m and abs(m.pitch_mm / measured["pitch_mm"] - 1) < 0.08, (item, m)
+        assert m.pitch_cv < 0.1, (item, m.pitch_cv)
+
+
+def test_split_stitches_are_told_from_an_irregular_seams_close_stitches() -> None:
+    """Leaving out maxima closer than three quarters of a period evens split stitches' spacings and
+    brings them to the period; an irregular seam's close stitches are its own, and leaving them
+    out makes its spacings less even."""
+    from vision.stitching import _split_stitches
+
+    period = 30.0
+    whole = np.arange(20) * period
+    split = np.sort(np.concatenate([whole, whole[::3] + 0.45 * period]))
+    assert _split_stitches(split, whole, period)
+    assert not _split_stitches(whole, whole, period)
+    for seed in range(20):
+        irregular = np.cumsum(np.random.default_rng(seed).uniform(0.6, 1.4, 20) * period)
+        kept = [irregular[0]]
+        for p in irregular[1:]:
+            if p - kept[-1] >= 0.75 * period:
+                kept.append(p)
+        assert len(kept) < len(irregular)
+        assert not _split_stitches(irregular, np.array(kept), period), seed
+
+
 def test_references_measured_off_the_pack_pitch_make_the_zone_inconclusive() -> None:
     """References that measure half or twice the pack's pitch show the method measures something else
     (a harmonic, the thread's twist): the zone is never failed on that measurement."""
