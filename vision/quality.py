@@ -88,18 +88,26 @@ class QualityReport:
         return self.retake is None
 
 
+#: A halving may leave the long side this share under the working size (as a JPEG decoded at a
+#: reduction may, :func:`vision.image_io.decode_for_analysis`): a Gaussian pyramid step costs a
+#: third of an area resample by a factor just under two.
+HALVING_SLACK = 0.1
+
+
 def to_working_resolution(rgb: np.ndarray, long_side: int = WORKING_LONG_SIDE) -> np.ndarray:
-    """Downscale (never upscale) so the long side is at most ``long_side``."""
+    """Downscale (never upscale) so the long side is at most ``long_side``, or a halving of the
+    photo lands within :data:`HALVING_SLACK` under it."""
+    scale = long_side / max(rgb.shape[:2])
+    if scale >= 1.0:
+        return rgb
+    # Halve with the Gaussian pyramid (fast, alias-free) while the factor allows,
+    # then one area resample for the remainder.
+    while max(rgb.shape[:2]) / 2 >= (1.0 - HALVING_SLACK) * long_side:
+        rgb = cv2.pyrDown(rgb)
     scale = long_side / max(rgb.shape[:2])
     if scale >= 1.0:
         return rgb
     size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
-    # Halve with the Gaussian pyramid (fast, alias-free) while the factor allows,
-    # then one area resample for the remainder.
-    while rgb.shape[1] >= 2 * size[0] and rgb.shape[0] >= 2 * size[1]:
-        rgb = cv2.pyrDown(rgb)
-    if rgb.shape[1] == size[0] and rgb.shape[0] == size[1]:
-        return rgb
     return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
 
 

@@ -48,6 +48,28 @@ def test_motion_blurred_photo_is_a_retake() -> None:
     assert (report.retake or "").startswith("Blurred")
 
 
+@pytest.mark.parametrize(("size", "expected"), [((1280, 960), (1024, 768)), ((2000, 1500), (1000, 750)),
+                                                ((4000, 3000), (1000, 750)), ((4608, 3456), (1024, 768)),
+                                                ((800, 600), (800, 600))])
+def test_working_resolution_halves_where_a_halving_lands_near_it(size: tuple[int, int],
+                                                                   expected: tuple[int, int]) -> None:
+    """A photo whose halving lands within a tenth under the working size is halved (a Gaussian
+    pyramid step), not area-resampled by a factor just under two; never enlarged."""
+    img = np.zeros((size[1], size[0], 3), np.uint8)
+    work = to_working_resolution(img)
+    assert (work.shape[1], work.shape[0]) == expected
+
+
+def test_gate_reads_a_halved_photo_as_its_area_resample(logo_photo: np.ndarray) -> None:
+    """Blur and exposure measured on the pyramid's halving agree with an area resample's."""
+    h, w = logo_photo.shape[:2]
+    big = cv2.resize(logo_photo, (2000, round(2000 * h / w)), interpolation=cv2.INTER_CUBIC)
+    halved = assess_photo(big)
+    area = assess_photo(cv2.resize(big, (1024, round(1024 * h / w)), interpolation=cv2.INTER_AREA))
+    assert halved.usable and area.usable
+    assert abs(halved.blur_px - area.blur_px) < 0.1 * area.blur_px
+
+
 def test_blur_estimate_tracks_known_blur(logo_photo: np.ndarray) -> None:
     grey = luminance(to_working_resolution(logo_photo))
     base = estimate_blur_px(grey)
