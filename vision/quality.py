@@ -89,8 +89,8 @@ class QualityReport:
 
 
 #: A halving may leave the long side this share under the working size (as a JPEG decoded at a
-#: reduction may, :func:`vision.image_io.decode_for_analysis`): a Gaussian pyramid step costs a
-#: third of an area resample by a factor just under two.
+#: reduction may, :func:`vision.image_io.decode_for_analysis`): a Gaussian pyramid step costs about
+#: a quarter of an area resample by a factor just under two (2000 px to 1024: 4.4 ms against 16 ms).
 HALVING_SLACK = 0.1
 
 

@@ -61,7 +61,7 @@ def test_working_resolution_halves_where_a_halving_lands_near_it(size: tuple[int
 
 
 def test_gate_reads_a_halved_photo_as_its_area_resample(logo_photo: np.ndarray) -> None:
-    """Blur and exposure measured on the pyramid's halving agree with an area resample's."""
+    """The blur measured on the pyramid's halving agrees with an area resample's, and both pass the gate."""
     h, w = logo_photo.shape[:2]
     big = cv2.resize(logo_photo, (2000, round(2000 * h / w)), interpolation=cv2.INTER_CUBIC)
     halved = assess_photo(big)
