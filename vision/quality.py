@@ -97,9 +97,6 @@ HALVING_SLACK = 0.1
 def to_working_resolution(rgb: np.ndarray, long_side: int = WORKING_LONG_SIDE) -> np.ndarray:
     """Downscale (never upscale) so the long side is at most ``long_side``, or a halving of the
     photo lands within :data:`HALVING_SLACK` under it."""
-    scale = long_side / max(rgb.shape[:2])
-    if scale >= 1.0:
-        return rgb
     # Halve with the Gaussian pyramid (fast, alias-free) while the factor allows,
     # then one area resample for the remainder.
     while max(rgb.shape[:2]) / 2 >= (1.0 - HALVING_SLACK) * long_side:

@@ -873,14 +873,15 @@ def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: st
 
     peaks = _profile_peaks(sm, max(closest, 0.5 * period))
     positions, offsets = centres(peaks)
-    wider_peaks = _profile_peaks(sm, max(closest, PEAK_PERIOD_AGREEMENT * period))
-    if len(positions) >= 3 and not np.array_equal(wider_peaks, peaks):
-        wider = centres(wider_peaks)
-        if _split_stitches(positions, wider[0], period):
-            positions, offsets = wider
+    if len(positions) >= 3:
+        wider_peaks = _profile_peaks(sm, max(closest, PEAK_PERIOD_AGREEMENT * period))
+        if not np.array_equal(wider_peaks, peaks):
+            wider = centres(wider_peaks)
+            if _split_stitches(positions, wider[0], period):
+                positions, offsets = wider
     if not len(positions):
         return None
-    return _Strip(polarity, point, direction, float(t[0]), r, np.array(positions), np.array(offsets),
+    return _Strip(polarity, point, direction, float(t[0]), r, positions, offsets,
                   None, None, periodicity, period, response,
                   reread=partial(_stitches, response, level, r0, r1, polarity, point, direction, t, r, hint_mm,
                                  plateau))
