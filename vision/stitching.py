@@ -137,6 +137,36 @@ PEAK_PERIOD_AGREEMENT = 0.75
 #: flattens the stitches towards the material between them (studio-garnor, seed 101, then
 #: disagreed; an irregular counterfeit seam of seed 7373 read regular).
 PLATEAU_QUANTILES = (50.0, 25.0)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a straightened band is read into stitches: the quantile its profile's maxima are
+    saturated at (:data:`PLATEAU_QUANTILES`), and whether its rows are lined up on each other
+    before they are summed (:func:`_row_shear`) rather than projected along the thread's axis."""
+
+    plateau: float = PLATEAU_QUANTILES[0]
+    rows_aligned: bool = False
+
+    @property
+    def words(self) -> str:
+        """How the band was read, for the zone's notes."""
+        if self.rows_aligned:
+            return "with the band's rows lined up on each other (slanted stitches touching end to end)"
+        if self.plateau == PLATEAU_QUANTILES[0]:
+            return "with the thread's response saturated at its median"
+        return (f"with the thread's response saturated at its {self.plateau:.0f}th percentile "
+                "(a twisted thread's shading flattened)")
+
+
+#: The readings a zone's references are measured with, in order, until they agree: the first
+#: reading on which they do is the zone's, and its photos are read the same way. Rows lined up
+#: come last: slanted stitches that touch end to end (studio-norzel, held-out seed 6060; house-garkor,
+#: seed 2121: 2.3 mm pitch, 19-21 deg, a 0.95 mm thread) merge into one band whose long edges hide
+#: the stitches' axis, and no projection finds them; the rows' own repeats still do (see
+#: :func:`_row_shear`).
+READINGS = (Reading(PLATEAU_QUANTILES[0]), Reading(PLATEAU_QUANTILES[1]), Reading(PLATEAU_QUANTILES[0], True))
+
 #: Stitches found that are not elongated: the band is read again for a period at least this many
 #: times the one found (the next repeat, not the same one found again).
 REREAD_ABOVE = 1.25
@@ -403,12 +433,15 @@ def _longest_run(mask: np.ndarray) -> tuple[int, int]:
     return int(starts[k]), int(ends[k])
 
 
-def _autocorrelation(profile: np.ndarray) -> np.ndarray:
-    """Unbiased, normalised autocorrelation of a profile (lag 0 is 1; all zeros if flat)."""
-    x = profile - profile.mean()
-    n = len(x)
-    spec = np.fft.rfft(x, 2 * n)
-    ac = np.fft.irfft(spec * np.conj(spec))[:n]
+def _autocorrelation(profiles: np.ndarray) -> np.ndarray:
+    """Unbiased, normalised autocorrelation of a profile, or of a band's rows taken together (the
+    sum of the rows' own: each row's pattern may lie shifted against the others'); lag 0 is 1, all
+    zeros if flat."""
+    x = np.atleast_2d(profiles)
+    x = x - x.mean(axis=1, keepdims=True)
+    n = x.shape[1]
+    spec = np.fft.rfft(x, 2 * n, axis=1)
+    ac = np.fft.irfft((spec * np.conj(spec)).sum(axis=0), 2 * n)[:n]
     ac = ac / (n - np.arange(n))          # unbiased
     return ac / ac[0] if ac[0] > 0 else np.zeros(n)
 
@@ -635,6 +668,13 @@ def _sheared(band: np.ndarray, shear: float) -> np.ndarray:
                           borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
+def _without_trend(profiles: np.ndarray, r: float) -> np.ndarray:
+    """Profiles along the seam (a row each) less their slow changes of light, which are not stitches."""
+    x = np.atleast_2d(profiles).astype(np.float32)
+    trend = cv2.GaussianBlur(x, (0, 0), 5.0 * r, sigmaY=1e-3, borderType=cv2.BORDER_REFLECT)   # along rows only
+    return (x - trend).reshape(profiles.shape)
+
+
 def _thread_axis(thread: np.ndarray) -> float:
     """The thread's dominant axis against the seam (radians, strip frame).
 
@@ -683,6 +723,24 @@ def _stitch_shear(band: np.ndarray, r: float, lo_px: float, hi_px: float) -> flo
     return best
 
 
+def _row_shear(rows: np.ndarray, period: float) -> float:
+    """Columns per row by which a band's rows (each detrended along the seam) repeat shifted
+    against their neighbours at ``period`` px: the phase step, row to row, of their Fourier
+    component at that period, weighted by its strength.
+
+    Slanted stitches that touch end to end fill the band's middle rows with thread; their
+    period shows only in the rows near the band's edges, where each stitch's end stands out
+    from the material, and there the stitches of the top edge lie shifted against those of the
+    bottom edge. Summed straight across, the two cancel; each row's own repeat (the rows'
+    autocorrelations summed, :func:`_autocorrelation`) does not, and shifting the rows back by
+    this step lines them up. It lines up the stitches' ends, not their axis: the shift across
+    the band is known only modulo one period, so it says nothing about the slant."""
+    phase = np.exp(-2j * np.pi * np.arange(rows.shape[1]) / period)
+    c = rows @ phase
+    step = float(np.angle(np.sum(c[1:] * np.conj(c[:-1]))))
+    return -step * period / (2 * np.pi)
+
+
 def _thread_contrast(band: np.ndarray, thread: np.ndarray, outside: np.ndarray) -> np.ndarray | None:
     """The colour band projected on the direction that best tells thread from material
     (Fisher's discriminant, thread up), or None when too few pixels of either show.
@@ -710,10 +768,10 @@ def _thread_contrast(band: np.ndarray, thread: np.ndarray, outside: np.ndarray) 
 
 def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.ndarray,
            polarity: str, hint_mm: float | None = None, colour: np.ndarray | None = None,
-           plateau: float = PLATEAU_QUANTILES[0]) -> list[_Strip]:
+           reading: Reading = READINGS[0]) -> list[_Strip]:
     """The band straightened along a candidate line, and the stitches found in it: from its grey
-    response, and (``colour`` given) from its thread-against-material colour contrast
-    (``plateau``: see :data:`PLATEAU_QUANTILES`)."""
+    response, and (``colour`` given) from its thread-against-material colour contrast, each
+    read as ``reading`` says."""
     extent = _strip_extent(card, grey.shape[:2], point, direction)
     if extent is None:
         return []
@@ -771,7 +829,7 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
     if (contrast <= 0) if polarity == "bright" else (contrast >= 0):
         return []
     level = _thread_level(response, outside)
-    strips = [_stitches(response, level, r0, r1, polarity, point, direction, t, r, hint_mm, plateau)]
+    strips = [_stitches(response, level, r0, r1, polarity, point, direction, t, r, hint_mm, reading)]
     if colour is not None:
         # the same band told apart by colour: a stitch's shading is lightness, its gaps are material
         thread = np.zeros(band.shape, bool)
@@ -780,7 +838,7 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
         if projected is not None:
             by_colour_response = _response(cv2.GaussianBlur(projected, (0, 0), 0.6), "bright", r)
             by_colour = _stitches(by_colour_response, _thread_level(by_colour_response, outside),
-                                  r0, r1, polarity, point, direction, t, r, hint_mm, plateau)
+                                  r0, r1, polarity, point, direction, t, r, hint_mm, reading)
             # the stitches' axes from the grey: a photo's colour is coarser than its grey (JPEG keeps
             # colour at half resolution), and it tilted the axes of fine stitches by a degree or two
             if by_colour is not None:
@@ -789,13 +847,12 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
 
 
 def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: str, point: np.ndarray,
-              direction: np.ndarray, t: np.ndarray, r: float, hint_mm: float | None, plateau: float,
+              direction: np.ndarray, t: np.ndarray, r: float, hint_mm: float | None, reading: Reading,
               above_px: float = 0.0) -> _Strip | None:
     """Steps 3 and 4 on a straightened band's thread response: where along the line the seam runs,
     its period, and one stitch per profile maximum (``level``: the thread's threshold in it,
-    :func:`_thread_level`; ``r0:r1``: the rows the stitches occupy; ``plateau``: the quantile the
-    maxima's profile is saturated at, :data:`PLATEAU_QUANTILES`; ``above_px``: a period that this
-    reading must exceed)."""
+    :func:`_thread_level`; ``r0:r1``: the rows the stitches occupy; ``reading``: how the profile is
+    read, :class:`Reading`; ``above_px``: a period that this reading must exceed)."""
     centre = response.shape[0] // 2
     weights = np.maximum(response[r0:r1] - level, 0)
     # saturate the thread's own shading (twist, sheen) so the profile shows stitches and gaps
@@ -816,19 +873,19 @@ def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: st
     else:
         lo_p, hi_p = 1.0, 12.0
     lo_p = max(lo_p, above_px / r)
-    # slanted stitches overlap in a projection straight across the seam: project along them
-    shear = _stitch_shear(saturated[:, a:b], r, lo_p * r, hi_p * r)
-    weights = _sheared(weights, shear)
 
     def profile(saturation: float) -> np.ndarray:
         """The thread's response along the seam, saturated at ``saturation``."""
         return np.minimum(weights, saturation).mean(axis=0)[a:b]
 
-    seg = profile(cap)
-    # slow changes of light along the seam are not stitches
-    trend = cv2.GaussianBlur(seg.reshape(1, -1).astype(np.float32), (0, 0), 5.0 * r,
-                             borderType=cv2.BORDER_REFLECT).ravel()
-    ac = _autocorrelation(seg - trend)
+    if reading.rows_aligned:
+        band_rows = _without_trend(saturated[:, a:b], r)
+        ac = _autocorrelation(band_rows)
+    else:
+        # slanted stitches overlap in a projection straight across the seam: project along them
+        shear = _stitch_shear(saturated[:, a:b], r, lo_p * r, hi_p * r)
+        weights = _sheared(weights, shear)
+        ac = _autocorrelation(_without_trend(profile(cap), r))
     period, periodicity = _period(ac, lo_p * r, hi_p * r)
     if not np.isfinite(period):
         return None
@@ -843,9 +900,12 @@ def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: st
             period, periodicity = below, below_repeat
         else:
             periodicity *= 0.25
+    if reading.rows_aligned:
+        shear = _row_shear(band_rows, period)
+        weights = _sheared(weights, shear)
     # 4. one stitch per clear profile maximum; each owns the span to its neighbours' midpoints
-    if plateau < PLATEAU_QUANTILES[0] and positive.size:      # lower than the period's median cap
-        seg = profile(float(np.percentile(positive, plateau)))
+    low = reading.plateau < PLATEAU_QUANTILES[0] and positive.size > 0     # lower than the period's median cap
+    seg = profile(float(np.percentile(positive, reading.plateau)) if low else cap)
     sm = cv2.GaussianBlur(seg.reshape(1, -1).astype(np.float32), (0, 0), max(0.8, 0.12 * period)).ravel()
     closest = max(2.0, MIN_STITCH_SPACING_MM * r)
     rows = np.arange(r0, r1, dtype=np.float64)[:, None]
@@ -884,7 +944,7 @@ def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: st
     return _Strip(polarity, point, direction, float(t[0]), r, positions, offsets,
                   None, None, periodicity, period, response,
                   reread=partial(_stitches, response, level, r0, r1, polarity, point, direction, t, r, hint_mm,
-                                 plateau))
+                                 reading))
 
 
 def _with_axes(strip: _Strip) -> _Strip:
@@ -928,7 +988,7 @@ def _stitch_like(strip: _Strip) -> _Strip:
 
 
 def measure_seam(photo: np.ndarray, *, polarity: str | None = None, side_mm: float = DEFAULT_SIDE_MM,
-                 pitch_hint_mm: float | None = None, plateau: float = PLATEAU_QUANTILES[0]
+                 pitch_hint_mm: float | None = None, reading: Reading = READINGS[0]
                  ) -> SeamMeasurement | SeamNotFound:
     """Find the scale card and the seam, and measure its stitches.
 
@@ -937,15 +997,15 @@ def measure_seam(photo: np.ndarray, *, polarity: str | None = None, side_mm: flo
     None tries both and keeps the better seam. ``pitch_hint_mm`` (the brand's
     pitch, when known) restricts the period search to ``HINT_RANGE`` times it,
     and a candidate seam whose stitches are spaced like it is preferred over
-    one that is not (a panel edge, a mesh texture). ``plateau``: :data:`PLATEAU_QUANTILES`.
+    one that is not (a panel edge, a mesh texture). ``reading``: :class:`Reading`.
     """
     return _measure(*_work_image(photo), polarity=polarity, side_mm=side_mm, pitch_hint_mm=pitch_hint_mm,
-                    plateau=plateau)
+                    reading=reading)
 
 
 def _measure(grey: np.ndarray, colour: np.ndarray | None, scale: float, *, polarity: str | None,
              side_mm: float, pitch_hint_mm: float | None,
-             plateau: float = PLATEAU_QUANTILES[0]) -> SeamMeasurement | SeamNotFound:
+             reading: Reading = READINGS[0]) -> SeamMeasurement | SeamNotFound:
     """:func:`measure_seam` on the photo's work images (:func:`_work_image`)."""
     card = find_scale_card(grey, side_mm=side_mm)
     if isinstance(card, ScaleCardMissing):
@@ -967,7 +1027,7 @@ def _measure(grey: np.ndarray, colour: np.ndarray | None, scale: float, *, polar
 
     for pol in order:
         for point, direction in _coarse_lines(grey, card, pol):
-            for strip in _strip(grey, card, point, direction, pol, pitch_hint_mm, colour, plateau):
+            for strip in _strip(grey, card, point, direction, pol, pitch_hint_mm, colour, reading):
                 if best is not None and not rank(strip, strip.reach) > rank(best):
                     continue    # it cannot win even with elongated stitches
                 strip = _stitch_like(strip)
@@ -1093,7 +1153,7 @@ class StitchingPrepared:
     references: tuple[Measured | None, ...] = field(default=())
     counterfeits: tuple[Measured | None, ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
-    plateau: float = PLATEAU_QUANTILES[0]  # the saturation its references agree at (PLATEAU_QUANTILES)
+    reading: Reading = READINGS[0]        # the reading its references agree on (READINGS)
 
 
 def _measured(m: SeamMeasurement | SeamNotFound) -> Measured | None:
@@ -1123,22 +1183,22 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
     at least their median plus ``CV_SIGMAS`` standard deviations, leaving out a
     reference far more irregular than the others (:func:`_without_outliers`).
     """
-    readings = (_read_references(references, tolerances, q) for q in PLATEAU_QUANTILES)
+    readings = (_read_references(references, tolerances, reading) for reading in READINGS)
     first = next(readings)
     # the references share one true pitch: the first reading on which they agree is this seam's
     chosen = first if first.reliable else next((r for r in readings if r.reliable), first)
-    ref_m, hint, plateau, reliable = chosen.measurements, chosen.hint_mm, chosen.plateau, chosen.reliable
+    ref_m, hint, reading, reliable = chosen.measurements, chosen.hint_mm, chosen.reading, chosen.reliable
     good = [m for m in ref_m if m]
     polarities = [m.polarity for m in good]
     polarity = max(set(polarities), key=polarities.count) if polarities else None
-    fake_m = [measure_seam(c, polarity=polarity, pitch_hint_mm=hint, plateau=plateau) for c in counterfeits]
+    fake_m = [measure_seam(c, polarity=polarity, pitch_hint_mm=hint, reading=reading) for c in counterfeits]
     notes: list[str] = []
     failed = len(ref_m) - len(good)
     if failed:
         notes.append(f"{failed} of {len(ref_m)} references could not be measured")
     if chosen is not first:
-        notes.append(f"the references' pitches disagreed with the thread's response saturated at its median; "
-                     f"saturated at its {plateau:.0f}th percentile (a twisted thread's shading flattened) they agree")
+        tried = " and ".join(r.words for r in READINGS[:READINGS.index(reading)])
+        notes.append(f"the references' pitches disagreed {tried}; {reading.words} they agree")
     notes.extend(chosen.notes)
     pitches = [m.pitch_mm for m in good]
     angles = [m.angle_deg for m in good]
@@ -1186,14 +1246,14 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
                              (float(angle_range[0]), float(angle_range[1])), angle_source, u_a, max_cv,
                              ref_pitch, float(np.median([m.stitch_count for m in good])) if good else None,
                              tuple(_measured(m) for m in ref_m),
-                             tuple(_measured(m) for m in fake_m), tuple(notes), plateau)
+                             tuple(_measured(m) for m in fake_m), tuple(notes), reading)
 
 
 @dataclass(frozen=True)
 class _ReferenceReading:
-    """The references measured with one :data:`PLATEAU_QUANTILES` saturation."""
+    """The references measured with one of the :data:`READINGS`."""
 
-    plateau: float
+    reading: Reading
     measurements: tuple[SeamMeasurement | SeamNotFound, ...]
     hint_mm: float | None
     reliable: bool
@@ -1201,17 +1261,17 @@ class _ReferenceReading:
 
 
 def _read_references(references: tuple[np.ndarray, ...], tolerances: Tolerances,
-                     plateau: float) -> _ReferenceReading:
+                     reading: Reading) -> _ReferenceReading:
     """Measure the references, and say whether they agree: they share one true pitch, so when
     their measurements disagree the method cannot resolve this seam (e.g. thread texture mistaken
     for stitches) and must not judge it."""
     hint = float(np.mean(tolerances.pitch_mm)) if tolerances.pitch_mm else None
-    ref_m = [measure_seam(r, pitch_hint_mm=hint, plateau=plateau) for r in references]
+    ref_m = [measure_seam(r, pitch_hint_mm=hint, reading=reading) for r in references]
     good = [m for m in ref_m if m]
     if hint is None and len(good) >= 2:
         # no pack pitch: the references' own median guides a second look at each of them
         hint = float(np.median([m.pitch_mm for m in good]))
-        ref_m = [measure_seam(r, pitch_hint_mm=hint, plateau=plateau) for r in references]
+        ref_m = [measure_seam(r, pitch_hint_mm=hint, reading=reading) for r in references]
         good = [m for m in ref_m if m]
     pitches = [m.pitch_mm for m in good]
     reliable = len(good) >= 2 and (max(pitches) - min(pitches)) <= MAX_REFERENCE_DISAGREEMENT * float(
@@ -1229,7 +1289,7 @@ def _read_references(references: tuple[np.ndarray, ...], tolerances: Tolerances,
             reliable = False
             notes.append(f"the references measure {med:.2f} mm, off the pack's {lo_t:.2f}-{hi_t:.2f} mm: "
                          "seam not measurable reliably")
-    return _ReferenceReading(plateau, tuple(ref_m), hint, reliable, tuple(notes))
+    return _ReferenceReading(reading, tuple(ref_m), hint, reliable, tuple(notes))
 
 
 #: Least spread of the references' spacing CVs, as a share of their median. Authentic references,
@@ -1317,7 +1377,7 @@ def analyse(prepared: StitchingPrepared, photo: np.ndarray) -> ZoneAnalysis:
         hint = float(np.mean(prepared.pitch_range))
     # measured on the work images: the card, the seam and the evidence share their pixels
     m = _measure(grey, colour, 1.0, polarity=prepared.polarity, side_mm=DEFAULT_SIDE_MM, pitch_hint_mm=hint,
-                 plateau=prepared.plateau)
+                 reading=prepared.reading)
     if not m:
         if m.card is None:
             f = Finding("scale_card", "missing", "bench scale card in the photo", False,
