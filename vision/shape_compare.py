@@ -670,6 +670,17 @@ def item_silhouette(images: list[np.ndarray] | tuple[np.ndarray, ...], matched: 
     return item
 
 
+def cut_by_the_edge(item: np.ndarray, min_run_px: float) -> bool:
+    """Does the image's edge cut through something lying on the ``item`` (bool mask): a run of at
+    least ``min_run_px`` pixels off the item along an edge, with the item on both sides of it?"""
+    for line in (item[0], item[-1], item[:, 0], item[:, -1]):
+        steps = np.diff(np.concatenate([[1], line.astype(np.int8), [1]]))
+        starts, ends = np.nonzero(steps == -1)[0], np.nonzero(steps == 1)[0]
+        if any(a > 0 and b < len(line) and b - a >= min_run_px for a, b in zip(starts, ends)):
+            return True
+    return False
+
+
 def fill_holes(mask: np.ndarray) -> np.ndarray:
     """``mask`` (bool) with every hole inside its outer outlines filled."""
     contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
