@@ -104,8 +104,9 @@ FRAME_GROW_STEP = 0.12
 #: before it, held-out seed 6060), the silhouette left it out as not material, and no mark was in
 #: the template: counterfeits with another mark PASSED their logo.
 MAX_FRAME_GROW = 0.48
-#: Cut marks measured 21-33 px of a 640 px frame (house-verhel's star, seed 4242, too); a mottled
-#: material's dark specks at the frame's edge, 1-7 px.
+#: Cut marks measured 21-84 px of a 640 px frame (also house-verhel's star, seed 4242,
+#: atelier-tavpra's disc, 7070, and house-olel's mark, 8080); a mottled material's dark specks at
+#: the frame's edge, 1-7 px.
 MIN_CUT_SHARE = 0.025
 
 
