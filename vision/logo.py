@@ -133,8 +133,9 @@ def build_shape_reference(references: tuple[np.ndarray, ...], counterfeits: tupl
     views = tuple(sc.describe(w, exclude=e, reference=True) for w, e in zip(works, ex))
     item = None if exclude is None else tuple(~e if e is not None else np.ones(w.shape[:2], bool)
                                               for w, e in zip(works, ex))
+    registration = sc.register(views)
     while True:
-        frame = sc.build_frame(views, item_mask=item, grow=grow)
+        frame = sc.build_frame(views, item_mask=item, grow=grow, registration=registration)
         images = tuple(frame.warp(w, frame.to_frame @ H) for w, H in zip(works, frame.ref_to_master))
         silhouette = sc.item_silhouette(images, frame.matched) if on_material else None
         if (silhouette is None or grow >= MAX_FRAME_GROW

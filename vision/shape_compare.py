@@ -232,15 +232,18 @@ class Frame:
         return cv2.warpPerspective(rgb, H, self.size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def build_frame(views: tuple[View, ...], *, item_mask: tuple[np.ndarray, ...] | None = None,
-                grow: float = 0.12) -> Frame:
-    """Align the references to each other and choose the frame where they are compared.
+@dataclass(frozen=True)
+class Registration:
+    """The references aligned to one of them, the master: what a frame around them is chosen from."""
 
-    The ROI is the matched features' hull, grown, where the references agree in coarse colour
-    (the bench around the item differs from shot to shot), with any spot they agree all around.
-    ``item_mask`` (per reference, bool, working px) limits the ROI further, e.g.
-    to leave out the scale card.
-    """
+    master: int
+    to_master: tuple[np.ndarray, ...]   # 3x3 per reference: its working px -> master working px
+    points: np.ndarray                  # (N, 2) float32: their matched features, master working px
+    methods: frozenset[str]             # feature sets that aligned the references' pairs
+
+
+def register(views: tuple[View, ...]) -> Registration:
+    """Align the references to each other (every pair), onto the one the others match best."""
     n = len(views)
     pair: dict[tuple[int, int], Alignment] = {}
     used: set[str] = set()
@@ -271,8 +274,24 @@ def build_frame(views: tuple[View, ...], *, item_mask: tuple[np.ndarray, ...] | 
         points.append(a.photo_points)
     if not points:   # a single reference: its own features
         points.append(np.asarray(views[master].orb.points))
-    pts = np.vstack(points).astype(np.float32)
-    hull = cv2.convexHull(pts).reshape(-1, 2)
+    return Registration(master, tuple(to_master), np.vstack(points).astype(np.float32),
+                        frozenset(METHODS) if n == 1 else frozenset(used))
+
+
+def build_frame(views: tuple[View, ...], *, item_mask: tuple[np.ndarray, ...] | None = None,
+                grow: float = 0.12, registration: Registration | None = None) -> Frame:
+    """Align the references to each other and choose the frame where they are compared.
+
+    The ROI is the matched features' hull, grown, where the references agree in coarse colour
+    (the bench around the item differs from shot to shot), with any spot they agree all around.
+    ``item_mask`` (per reference, bool, working px) limits the ROI further, e.g.
+    to leave out the scale card. ``registration``: the references' :func:`register`, when it
+    is at hand (a frame chosen again with another ``grow``).
+    """
+    n = len(views)
+    reg = registration or register(views)
+    master, to_master = reg.master, reg.to_master
+    hull = cv2.convexHull(reg.points).reshape(-1, 2)
     h, w = views[master].rgb.shape[:2]
     x0, y0 = hull.min(axis=0)
     x1, y1 = hull.max(axis=0)
@@ -312,8 +331,7 @@ def build_frame(views: tuple[View, ...], *, item_mask: tuple[np.ndarray, ...] | 
         im_f = cv2.warpPerspective(item_mask[master].astype(np.uint8), to_frame, size,
                                    flags=cv2.INTER_NEAREST) > 0
         roi &= im_f
-    return Frame(master, to_frame, size, tuple(to_master), roi, hull_mask > 0,
-                 frozenset(METHODS) if n == 1 else frozenset(used))
+    return Frame(master, to_frame, size, to_master, roi, hull_mask > 0, reg.methods)
 
 
 @dataclass(frozen=True)

@@ -446,6 +446,13 @@ def _autocorrelation(profiles: np.ndarray) -> np.ndarray:
     return ac / ac[0] if ac[0] > 0 else np.zeros(n)
 
 
+def _without_trend(profiles: np.ndarray, r: float) -> np.ndarray:
+    """Profiles along the seam (a row each) less their slow changes of light, which are not stitches."""
+    x = np.atleast_2d(profiles).astype(np.float32)
+    trend = cv2.GaussianBlur(x, (0, 0), 5.0 * r, sigmaY=1e-3, borderType=cv2.BORDER_REFLECT)   # along rows only
+    return (x - trend).reshape(profiles.shape)
+
+
 def _sub_period_repeat(ac: np.ndarray, period: float) -> float:
     """A profile's autocorrelation ``ac`` at half and at a third of the period, the larger: high when
     the period found is a harmonic of a finer one."""
@@ -467,9 +474,7 @@ def _varies_beside(response: np.ndarray, a: int, b: int, r: float) -> float:
         band = response[max(0, row - half):row + half + 1, a:b].astype(np.float32)
         if band.size == 0:
             return 0.0
-        profile = band.mean(axis=0)
-        trend = cv2.GaussianBlur(profile.reshape(1, -1), (0, 0), 5.0 * r, borderType=cv2.BORDER_REFLECT).ravel()
-        return float(np.var(profile - trend))
+        return float(np.var(_without_trend(band.mean(axis=0), r)))
 
     on = variance(0.0)
     beside = max(min(variance(sign * d) for d in BESIDE_MM) for sign in (-1, 1))
@@ -668,13 +673,6 @@ def _sheared(band: np.ndarray, shear: float) -> np.ndarray:
                           borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
-def _without_trend(profiles: np.ndarray, r: float) -> np.ndarray:
-    """Profiles along the seam (a row each) less their slow changes of light, which are not stitches."""
-    x = np.atleast_2d(profiles).astype(np.float32)
-    trend = cv2.GaussianBlur(x, (0, 0), 5.0 * r, sigmaY=1e-3, borderType=cv2.BORDER_REFLECT)   # along rows only
-    return (x - trend).reshape(profiles.shape)
-
-
 def _thread_axis(thread: np.ndarray) -> float:
     """The thread's dominant axis against the seam (radians, strip frame).
 
@@ -715,9 +713,8 @@ def _stitch_shear(band: np.ndarray, r: float, lo_px: float, hi_px: float) -> flo
         return 0.0
     best, best_repeat = 0.0, -1.0
     for shear in shears:
-        prof = _sheared(band, shear).mean(axis=0)[margin:w - margin].astype(np.float32)
-        trend = cv2.GaussianBlur(prof.reshape(1, -1), (0, 0), 5.0 * r, borderType=cv2.BORDER_REFLECT).ravel()
-        period, repeat = _period(_autocorrelation(prof - trend), lo_px, hi_px)
+        prof = _sheared(band, shear).mean(axis=0)[margin:w - margin]
+        period, repeat = _period(_autocorrelation(_without_trend(prof, r)), lo_px, hi_px)
         if np.isfinite(period) and repeat > best_repeat:
             best, best_repeat = shear, repeat
     return best
@@ -885,7 +882,8 @@ def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: st
         # slanted stitches overlap in a projection straight across the seam: project along them
         shear = _stitch_shear(saturated[:, a:b], r, lo_p * r, hi_p * r)
         weights = _sheared(weights, shear)
-        ac = _autocorrelation(_without_trend(profile(cap), r))
+        seg = profile(cap)
+        ac = _autocorrelation(_without_trend(seg, r))
     period, periodicity = _period(ac, lo_p * r, hi_p * r)
     if not np.isfinite(period):
         return None
@@ -900,12 +898,13 @@ def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: st
             period, periodicity = below, below_repeat
         else:
             periodicity *= 0.25
-    if reading.rows_aligned:
+    # 4. one stitch per clear profile maximum; each owns the span to its neighbours' midpoints
+    if reading.rows_aligned:        # the rows lined up at the period found
         shear = _row_shear(band_rows, period)
         weights = _sheared(weights, shear)
-    # 4. one stitch per clear profile maximum; each owns the span to its neighbours' midpoints
-    low = reading.plateau < PLATEAU_QUANTILES[0] and positive.size > 0     # lower than the period's median cap
-    seg = profile(float(np.percentile(positive, reading.plateau)) if low else cap)
+        seg = profile(cap)
+    if reading.plateau < PLATEAU_QUANTILES[0] and positive.size:      # lower than the period's median cap
+        seg = profile(float(np.percentile(positive, reading.plateau)))
     sm = cv2.GaussianBlur(seg.reshape(1, -1).astype(np.float32), (0, 0), max(0.8, 0.12 * period)).ravel()
     closest = max(2.0, MIN_STITCH_SPACING_MM * r)
     rows = np.arange(r0, r1, dtype=np.float64)[:, None]
