@@ -305,7 +305,8 @@ def _best_coinciding(views: tuple[View, ...], master: int, onto: dict[int, Align
     chosen = {}
     for j, first in onto.items():
         candidates = [first] + [a for m in METHODS if m != first.method and (a := match(views[j], fixed, method=m))]
-        scores = [coincidence(edges, views[j].rgb, a.homography, inside) for a in candidates]
+        moving = edge_strength(views[j].rgb)      # once per reference, whatever the candidates
+        scores = [coincidence(edges, moving, a.homography, inside) for a in candidates]
         best = int(np.argmax(scores))
         chosen[j] = candidates[best] if scores[best] >= scores[0] + MIN_COINCIDENCE_GAIN else first
     return chosen
@@ -322,14 +323,14 @@ def edge_strength(rgb: np.ndarray) -> np.ndarray:
     return cv2.magnitude(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1))
 
 
-def coincidence(fixed_edges: np.ndarray, moving_rgb: np.ndarray, H: np.ndarray, region: np.ndarray) -> float:
+def coincidence(fixed_edges: np.ndarray, moving_edges: np.ndarray, H: np.ndarray, region: np.ndarray) -> float:
     """How well an image registered by ``H`` onto another coincides with it: the normalised
-    correlation of their edge strengths over ``region`` (bool, the other's px) where both are.
-    Edges, not grey levels: the two shots differ in light and exposure, and a mottled material's
-    blotches, which differ from item to item, are soft."""
+    correlation of their edge strengths (:func:`edge_strength`) over ``region`` (bool, the other's
+    px) where both are. Edges, not grey levels: the two shots differ in light and exposure, and a
+    mottled material's blotches, which differ from item to item, are soft."""
     h, w = fixed_edges.shape
-    moved = cv2.warpPerspective(edge_strength(moving_rgb), H, (w, h))
-    inside = region & (cv2.warpPerspective(np.ones(moving_rgb.shape[:2], np.uint8), H, (w, h)) > 0)
+    moved = cv2.warpPerspective(moving_edges, H, (w, h))
+    inside = region & (cv2.warpPerspective(np.ones(moving_edges.shape[:2], np.uint8), H, (w, h)) > 0)
     if inside.sum() < 2:
         return -1.0
     a = fixed_edges[inside] - fixed_edges[inside].mean()
