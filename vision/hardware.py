@@ -6,8 +6,10 @@ of the region compared (the card may lie anywhere beside the hardware). Then:
 
 - **Outline.** The plate's silhouette (the largest closed region of the
   two-class segmentation that does not reach the edge of the region of
-  interest) against the references': overlap (``outline_iou``) and the ratio
-  of its principal axes against the references' (``aspect_ratio``).
+  interest; or, where that finds only a piece of the plate, the closed region
+  whose colour is not the material's around it: :func:`build_plate`) against
+  the references': overlap (``outline_iou``) and the ratio of its principal
+  axes against the references' (``aspect_ratio``).
 - **Engraving.** Inside the plate, the engraving against the metal with its
   own lighting-independent segmentation, compared as logo lettering is
   (``engraving_match``, ``engraving_stroke_ratio``, ``engraving_difference``).
@@ -56,6 +58,9 @@ FRAME_GROW = 0.4
 METAL_QUANTILES = (0.2, 0.7)
 #: The plate's silhouette is registered on the references' with at most this scale correction.
 OUTLINE_MAX_SCALE = 1.04
+#: A plate of the two-class map smaller than this share of the region unlike the material around it
+#: is a piece of the plate (a crescent of its rim, its lettering), not the plate (see build_plate).
+MIN_PLATE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ class Plate:
     """The plate in the frame and the engraving on it."""
 
     in_ink_class: bool            # is the plate the "ink" class of the outline segmentation?
+    by_material: bool             # is the outline segmentation "not the material" (else the ink map)?
     mask: np.ndarray              # bool, the plate silhouette (holes filled)
     interior: np.ndarray          # bool, the plate without its rim
     axes_ratio: float             # principal axes ratio of the silhouette
@@ -174,6 +180,43 @@ def find_plate(soft: np.ndarray, region: np.ndarray, in_ink_class: bool | None =
     return best
 
 
+def unlike_material(images: list[np.ndarray], region: np.ndarray, material: np.ndarray) -> np.ndarray:
+    """Share of ``images`` in which each pixel of ``region`` is not the material (float32, 0..1): a
+    colour beyond the material's own spread (:func:`vision.shape_compare.material_distance2`), the
+    material being what ``material`` (bool, within the region) mostly shows."""
+    votes = np.zeros(region.shape, np.float32)
+    for im in images:
+        d2 = sc.material_distance2(im, material & region)
+        if d2 is not None:
+            votes += d2 > sc.MATERIAL_DISTANCE2
+    return np.where(region, votes / len(images), 0).astype(np.float32)
+
+
+def _with_margin(plate: np.ndarray) -> np.ndarray:
+    """The plate and a rim of what surrounds it (its shadow, the material's first millimetres)."""
+    k = max(3, int(round(0.04 * sc.FRAME_LONG_SIDE))) | 1
+    return cv2.dilate(plate.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+
+
+def material_around(plate: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """The region without the plate and its margin: the material it lies on."""
+    return region & ~_with_margin(plate)
+
+
+def plate_from_material(images: list[np.ndarray], region: np.ndarray) -> np.ndarray | None:
+    """The plate as the closed region whose colour is not the material's, in most references.
+
+    The material is first taken from the region's border (the frame reaches well beyond the
+    hardware), then, once a plate is found, from around it, as it is in a photo
+    (:func:`measure_shapes`)."""
+    border = region & ~(cv2.erode(region.astype(np.uint8), np.ones((15, 15), np.uint8)) > 0)
+    found = find_plate(unlike_material(images, region, border), region, True)
+    if found is None:
+        return None
+    again = find_plate(unlike_material(images, region, material_around(found[0], region)), region, True)
+    return (again or found)[0]
+
+
 def axes_ratio(mask: np.ndarray) -> float:
     ys, xs = np.nonzero(mask)
     if len(xs) < 10:
@@ -220,13 +263,24 @@ def without_border(shapes: logo.ShapeReference) -> logo.ShapeReference:
 
 
 def build_plate(shapes: logo.ShapeReference) -> Plate:
+    """The plate's silhouette and its engraving in the references.
+
+    The silhouette is one class of the two-class map (:func:`find_plate`) where that holds the
+    plate. Where the ink map's two classes are the lettering and the highlights against the rest,
+    metal and material together (studio-mirnor, held-out seed 2323: a beige plate on purple cloth;
+    house-hellum, 9393), it finds a crescent of the rim or the lettering, less than half of what
+    differs from the material around it, and every plate was unjudged. The plate is then the closed
+    region unlike the material (:func:`plate_from_material`), in the photos too.
+    """
     template = shapes.template
+    images = list(shapes.frame_images)
     found = find_plate(template.soft, template.region)
+    unlike = None if found is None else plate_from_material(images, template.region)
     if found is None:
         raise ValueError("the hardware's outline could not be found in the references")
-    mask, cls = found
+    by_material = unlike is not None and found[0].sum() < MIN_PLATE_SHARE * unlike.sum()
+    mask, cls = (unlike, True) if by_material else found
     interior = _interior(mask)
-    images = list(shapes.frame_images)
     # engraving: what differs from the metal inside the plate (grooves are darker)
     engr0 = sc.bootstrap_ink(images, interior, darker_only=True)
     model = sc.fit_ink_model(images, engr0, interior)
@@ -235,24 +289,25 @@ def build_plate(shapes: logo.ShapeReference) -> Plate:
     local = _local_px(engr.stroke_px)
     model = sc.fit_ink_model(images, engr.ink, interior)
     engr = sc.make_template(_engraving_softs(model, images, interior, engr.ink, local), interior)
-    return Plate(cls, mask, interior, axes_ratio(mask), model, engr, local)
+    return Plate(cls, by_material, mask, interior, axes_ratio(mask), model, engr, local)
 
 
 # --- measuring one image ----------------------------------------------------------------------
 
-def measure_shapes(shapes: logo.ShapeReference, plate: Plate, located: logo.Located,
-                   engraving: sc.Template | None = None, plate_mask: np.ndarray | None = None
+def measure_shapes(shapes: logo.ShapeReference, plate: Plate, located: logo.Located
                    ) -> tuple[dict[str, float], np.ndarray]:
     t = shapes.template
-    soft = sc.ink_map(shapes.model, located.frame_rgb, t.region, t.ink)
-    ref_mask = plate.mask if plate_mask is None else plate_mask
+    ref_mask = plate.mask
+    if plate.by_material:
+        soft = unlike_material([located.frame_rgb], t.region, material_around(ref_mask, t.region))
+    else:
+        soft = sc.ink_map(shapes.model, located.frame_rgb, t.region, t.ink)
     found = find_plate(soft, t.region, plate.in_ink_class, near=ref_mask)
     mask = align_outline(found[0], ref_mask) if found else np.zeros_like(ref_mask)
     union = (mask | ref_mask).sum()
     iou = float((mask & ref_mask).sum() / union) if union else 0.0
-    ref_ratio = plate.axes_ratio if plate_mask is None else axes_ratio(ref_mask)   # measured in prepare
-    ratio = axes_ratio(mask) / ref_ratio if found else 0.0
-    et = engraving or plate.engraving
+    ratio = axes_ratio(mask) / plate.axes_ratio if found else 0.0
+    et = plate.engraving
     esoft = sc.ink_map(plate.engraving_model, located.frame_rgb, et.region, et.ink, local_px=plate.local_px)
     ev, heat = sc.compare(et, esoft)
     values = {"outline_iou": iou, "aspect_ratio": ratio, "engraving_match": ev["tolerant_match"],
@@ -335,14 +390,14 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
             if measured:
                 raise
     # refine on the plate and a rim of what surrounds it, not on the wider scene
-    k = max(3, int(round(0.04 * sc.FRAME_LONG_SIDE))) | 1
-    around = cv2.dilate(plate.mask.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
-    shapes = replace(shapes, refine_mask=shapes.frame.roi | around)
+    shapes = replace(shapes, refine_mask=shapes.frame.roi | _with_margin(plate.mask))
     metal = _metal_pixels(plate)
+    if not any(g is not None for _, g in cards):
+        raise ValueError("no reference shows the scale card: the metal's colour cannot be calibrated")
     labs = [metal_lab(im, g, metal) for im, (_, g) in zip(shapes.frame_images, cards) if g is not None]
     labs = [lab for lab in labs if lab is not None]
     if not labs:
-        raise ValueError("no reference shows the scale card: the metal's colour cannot be calibrated")
+        raise ValueError("no bare metal found on the references' plate: the metal's colour cannot be calibrated")
     ref_lab = np.median(np.array(labs), axis=0)
     # leave-one-out: shapes and colour of each reference against the others
     authentic: list[dict[str, float]] = []

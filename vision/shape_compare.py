@@ -707,6 +707,29 @@ MATERIAL_DISTANCE2 = 16.27
 MATERIAL_CORE, MATERIAL_CORE_VARIANCE = 0.7, 0.573
 
 
+def material_distance2(rgb: np.ndarray, sample: np.ndarray) -> np.ndarray | None:
+    """Squared Mahalanobis distance (h, w) of each pixel's log colour from the material's, the
+    material being what most of ``sample`` (bool) shows; None for a sample under 50 pixels.
+
+    The colour's centre and spread come from the sample's closest share (re-fitted twice), so the
+    ink, bench or hardware the sample also takes in do not widen it, while the material's own
+    texture and mottling lie within it.
+    """
+    lg = log_colour(rgb, 2.0).reshape(-1, 3)
+    values = lg[sample.ravel()].astype(np.float64)
+    if len(values) < 50:
+        return None
+    centre = np.median(values, axis=0)
+    cov = np.cov((values - centre).T) + 1e-4 * np.eye(3)
+    for _ in range(2):
+        d2 = np.einsum("ij,jk,ik->i", values - centre, np.linalg.inv(cov), values - centre)
+        core = values[d2 <= np.quantile(d2, MATERIAL_CORE)]
+        centre = core.mean(axis=0)
+        cov = np.cov((core - centre).T) / MATERIAL_CORE_VARIANCE + 1e-4 * np.eye(3)
+    diff = lg - centre
+    return np.einsum("ij,jk,ik->i", diff, np.linalg.inv(cov), diff).reshape(sample.shape)
+
+
 def item_silhouette(images: list[np.ndarray] | tuple[np.ndarray, ...], matched: np.ndarray) -> np.ndarray | None:
     """Where the item itself lies in the frame (bool), or None when it cannot be told.
 
@@ -722,19 +745,9 @@ def item_silhouette(images: list[np.ndarray] | tuple[np.ndarray, ...], matched: 
     """
     votes = np.zeros(matched.shape, np.int32)
     for im in images:
-        lg = log_colour(im, 2.0).reshape(-1, 3)
-        sample = lg[matched.ravel()].astype(np.float64)
-        if len(sample) < 50:
+        d2 = material_distance2(im, matched)
+        if d2 is None:
             return None
-        centre = np.median(sample, axis=0)
-        cov = np.cov((sample - centre).T) + 1e-4 * np.eye(3)
-        for _ in range(2):   # re-fit on the closest share: ink and bench pixels must not widen the material
-            d2 = np.einsum("ij,jk,ik->i", sample - centre, np.linalg.inv(cov), sample - centre)
-            core = sample[d2 <= np.quantile(d2, MATERIAL_CORE)]
-            centre = core.mean(axis=0)
-            cov = np.cov((core - centre).T) / MATERIAL_CORE_VARIANCE + 1e-4 * np.eye(3)
-        diff = lg - centre
-        d2 = np.einsum("ij,jk,ik->i", diff, np.linalg.inv(cov), diff).reshape(matched.shape)
         material = (d2 <= MATERIAL_DISTANCE2).astype(np.uint8)
         count, labels = cv2.connectedComponents(material, connectivity=8)
         if count <= 1:

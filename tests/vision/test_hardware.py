@@ -216,3 +216,34 @@ def test_a_plate_that_reaches_where_the_references_card_lay_is_still_found() -> 
     result = hardware.analyse(prep, heldout_photo(6060, design, "a01", "hardware")[0])
     assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
     assert {f.metric: f for f in result.findings}["outline_iou"].value > 0.95
+
+
+@pytest.mark.parametrize("seed,brand,authentic,colour_fake", [(2323, "studio-mirnor", ("a01", "c03"), "c02"),
+                                                             (9393, "house-hellum", ("a03", "c01"), "c03")])
+def test_a_plate_the_ink_map_splits_is_found_as_what_differs_from_the_material(
+        seed: int, brand: str, authentic: tuple[str, ...], colour_fake: str) -> None:
+    """studio-mirnor (held-out seed 2323): a beige plate with a bright highlight on purple cloth;
+    house-hellum (9393): on mottled grey-blue cloth. The ink map's two classes were the lettering
+    and highlights against metal and cloth together: the plate found was a crescent of the rim or
+    the lettering, with no bare metal for the colour, and no plate of either brand was judged. The
+    plate is then what differs from the material around it, in the references and in the photos."""
+    design = heldout_design(seed, brand)
+    refs, fakes = heldout_pack_zone(seed, design, "hardware", ("metal_colour", "engraving_font", "outline"))
+    prep = hardware.prepare(refs, fakes, Tolerances(max_delta_e=6.0))
+    assert prep.plate.by_material
+    ink_plate = hardware.find_plate(prep.shapes.template.soft, prep.shapes.template.region)
+    assert ink_plate is None or ink_plate[0].sum() < 0.2 * prep.plate.mask.sum()
+    for item in authentic:
+        result = hardware.analyse(prep, heldout_photo(seed, design, item, "hardware")[0])
+        assert result.status is Status.PASS, (item, [f.message for f in result.findings if not f.passed])
+        assert {f.metric: f for f in result.findings}["outline_iou"].value > 0.9
+    brassy = hardware.analyse(prep, heldout_photo(seed, design, colour_fake, "hardware", tell="metal_colour")[0])
+    assert brassy.status is Status.FAIL
+    assert not {f.metric: f for f in brassy.findings}["metal_delta_e"].passed
+
+
+def test_a_plate_the_ink_map_holds_keeps_the_ink_map() -> None:
+    """Where the ink map's plate is the plate, it is kept: its outline follows the metal's edge,
+    where the material's spread reaches a little into the plate's shadow."""
+    assert not prepared("maison-aurel").plate.by_material
+    assert not prepared("kestrel-athletics").plate.by_material
