@@ -294,8 +294,10 @@ def build_plate(shapes: logo.ShapeReference) -> Plate:
 
 # --- measuring one image ----------------------------------------------------------------------
 
-def measure_shapes(shapes: logo.ShapeReference, plate: Plate, located: logo.Located
-                   ) -> tuple[dict[str, float], np.ndarray]:
+def measure_shapes(shapes: logo.ShapeReference, plate: Plate, located: logo.Located,
+                   engraving: sc.Template | None = None) -> tuple[dict[str, float], np.ndarray]:
+    """The outline's and the engraving's metrics of a located photo, and where they differ.
+    ``engraving``: the template to compare with (default the references' consensus)."""
     t = shapes.template
     ref_mask = plate.mask
     if plate.by_material:
@@ -307,7 +309,7 @@ def measure_shapes(shapes: logo.ShapeReference, plate: Plate, located: logo.Loca
     union = (mask | ref_mask).sum()
     iou = float((mask & ref_mask).sum() / union) if union else 0.0
     ratio = axes_ratio(mask) / plate.axes_ratio if found else 0.0
-    et = plate.engraving
+    et = engraving or plate.engraving
     esoft = sc.ink_map(plate.engraving_model, located.frame_rgb, et.region, et.ink, local_px=plate.local_px)
     ev, heat = sc.compare(et, esoft)
     values = {"outline_iou": iou, "aspect_ratio": ratio, "engraving_match": ev["tolerant_match"],
@@ -399,7 +401,10 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
     if not labs:
         raise ValueError("no bare metal found on the references' plate: the metal's colour cannot be calibrated")
     ref_lab = np.median(np.array(labs), axis=0)
-    # leave-one-out: shapes and colour of each reference against the others
+    # leave-one-out: shapes and colour of each reference against the others, its engraving against
+    # the others' template (as a logo's, :func:`vision.logo.loo_values`)
+    engravings = _engraving_softs(plate.engraving_model, list(shapes.frame_images), plate.interior,
+                                  plate.engraving.ink, plate.local_px)
     authentic: list[dict[str, float]] = []
     ref_de: list[float] = []
     n = len(works)
@@ -407,7 +412,8 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
         located = logo.locate(shapes, works[j], skip=j, work=(shapes.views[j].rgb, 1.0), calibrating=True)
         if isinstance(located, str):
             continue
-        authentic.append(measure_shapes(shapes, plate, located)[0])
+        rest = sc.make_template([e for i, e in enumerate(engravings) if i != j], plate.interior) if n > 1 else None
+        authentic.append(measure_shapes(shapes, plate, located, rest)[0])
         others = [lab for i, lab in enumerate(labs) if i != j]
         gains = cards[j][1]
         if gains is not None and others:

@@ -247,3 +247,19 @@ def test_a_plate_the_ink_map_holds_keeps_the_ink_map() -> None:
     where the material's spread reaches a little into the plate's shadow."""
     assert not prepared("maison-aurel").plate.by_material
     assert not prepared("kestrel-athletics").plate.by_material
+
+
+def test_each_reference_engraving_is_calibrated_against_the_others_template() -> None:
+    """atelier-solel (held-out seed 4545): each reference's engraving was compared with the
+    consensus of all references, itself included, so the worst-spot differences the bound is set
+    from read low (bound 0.23) and an authentic plate at 0.35 FAILED. Against the others' template,
+    as a logo reference is, the bound is 0.28: that plate is inconclusive, a second one at 0.27
+    passes, and the engraving counterfeit (0.46) still FAILS."""
+    design = heldout_design(4545, "atelier-solel")
+    refs, fakes = heldout_pack_zone(4545, design, "hardware", ("outline", "metal_colour", "engraving_font"))
+    prep = hardware.prepare(refs, fakes, Tolerances(max_delta_e=6.0))
+    status = {item: hardware.analyse(prep, heldout_photo(4545, design, item, "hardware")[0]).status
+              for item in ("a01", "a07")}
+    assert status == {"a01": Status.INCONCLUSIVE, "a07": Status.PASS}
+    fake = hardware.analyse(prep, heldout_photo(4545, design, "c07", "hardware", tell="engraving_font")[0])
+    assert fake.status is Status.FAIL
