@@ -496,3 +496,22 @@ def test_slanted_stitches_touching_end_to_end_are_read_with_the_rows_lined_up(
     for item, tell in fakes:
         photo, _ = heldout_photo(seed, design, item, "stitching", tell=tell)
         assert analyse(prep, photo).status is Status.FAIL, (item, tell)
+
+
+def test_a_pitch_that_another_reading_accepts_is_inconclusive_not_failed() -> None:
+    """Held-out seed 2323, casa-belol: a thin dark thread on a dotted weave. Its references agree
+    only with the thread's response saturated at the lower quartile, and so read, the weave's dots
+    split the stitches of authentic a01 (2.83 mm against 3.26-3.75 mm): it FAILED. Read at the
+    median, the usual reading, the same seam measures within the range, so the pitch is no measured
+    tell and the seam is inconclusive; the pitch counterfeit still FAILS."""
+    design = heldout_design(2323, "casa-belol")
+    refs, fakes = heldout_pack_zone(2323, design, "stitching", ("slant", "pitch", "irregular"))
+    prep = prepare(refs, fakes, Tolerances(pitch_mm=(3.26, 3.75), angle_deg=(-6.0, 6.0)))
+    assert prep.reliable and prep.reading == READINGS[1]
+    split = analyse(prep, heldout_photo(2323, design, "a01", "stitching")[0])
+    assert split.status is Status.INCONCLUSIVE
+    pitch = next(f for f in split.findings if f.metric == "pitch_mm")
+    assert not pitch.passed and pitch.value < 3.26 and "check the pitch by eye" in pitch.message
+    assert analyse(prep, heldout_photo(2323, design, "a02", "stitching")[0]).status is Status.PASS
+    short = analyse(prep, heldout_photo(2323, design, "c02", "stitching", tell="pitch")[0])
+    assert short.status is Status.FAIL
