@@ -275,9 +275,9 @@ def build_plate(shapes: logo.ShapeReference) -> Plate:
     template = shapes.template
     images = list(shapes.frame_images)
     found = find_plate(template.soft, template.region)
-    unlike = None if found is None else plate_from_material(images, template.region)
     if found is None:
         raise ValueError("the hardware's outline could not be found in the references")
+    unlike = plate_from_material(images, template.region)
     by_material = unlike is not None and found[0].sum() < MIN_PLATE_SHARE * unlike.sum()
     mask, cls = (unlike, True) if by_material else found
     interior = _interior(mask)

@@ -61,7 +61,9 @@ out). The
 measurement uncertainty is the references' scatter (one true pitch and
 slant), with floors. A value past a bound by less than ``BORDERLINE_SIGMAS``
 uncertainties is inconclusive, never failed; so is irregularity measured on a
-seam where far fewer stitches were found than on the references. When the
+seam where far fewer stitches were found than on the references, and a pitch
+that a zone's fallback reading fails but the usual reading accepts
+(:func:`_pitch_read_otherwise`). When the
 references' own pitches disagree by more than ``MAX_REFERENCE_DISAGREEMENT``,
 or their median lies that share off the pack's pitch tolerance (the method
 then measures the thread's twist or a harmonic, not the stitches), the method
@@ -1378,10 +1380,10 @@ def _pitch_read_otherwise(grey: np.ndarray, colour: np.ndarray | None, prepared:
     agree only with the thread's response saturated at the lower quartile, and so read, the
     weave's dots split the stitches of six authentic photos (2.76-2.86 mm against 3.26-3.75 mm),
     which FAILED; two of them read within the range at the median (the other four read short on
-    every reading, and still fail). A pitch that the fallback fails and
-    the usual reading accepts is not a measured tell: the seam is inconclusive, never passed on it.
-    Not asked of a zone on the usual reading: there any other reading is the fallback, and an
-    irregular counterfeit seam, whose pitch reads differently every way, found one that accepted it.
+    every reading, and still fail). A pitch that the fallback fails and the usual reading accepts
+    is not a measured tell: the seam is inconclusive, never passed on it. Not asked of a zone on
+    the usual reading: there any other reading is a fallback, and an irregular counterfeit seam,
+    whose pitch reads differently every way, found one that accepted it.
     """
     for reading in READINGS[:READINGS.index(prepared.reading)]:
         m = _measure(grey, colour, 1.0, polarity=prepared.polarity, side_mm=DEFAULT_SIDE_MM, pitch_hint_mm=hint,
