@@ -68,13 +68,20 @@ class Plate:
     """The plate in the frame and the engraving on it."""
 
     in_ink_class: bool            # is the plate the "ink" class of the outline segmentation?
-    by_material: bool             # is the outline segmentation "not the material" (else the ink map)?
     mask: np.ndarray              # bool, the plate silhouette (holes filled)
     interior: np.ndarray          # bool, the plate without its rim
     axes_ratio: float             # principal axes ratio of the silhouette
     engraving_model: sc.InkModel
     engraving: sc.Template
     local_px: int                 # opening size that removes highlights but keeps strokes
+    # the material around the plate, whose colour the plate is told from (see build_plate); None
+    # where the outline segmentation is the ink map
+    surround: np.ndarray | None = None
+
+    @property
+    def by_material(self) -> bool:
+        """Is the plate found as what differs from the material (else as a class of the ink map)?"""
+        return self.surround is not None
 
 
 @dataclass(frozen=True)
@@ -289,7 +296,8 @@ def build_plate(shapes: logo.ShapeReference) -> Plate:
     local = _local_px(engr.stroke_px)
     model = sc.fit_ink_model(images, engr.ink, interior)
     engr = sc.make_template(_engraving_softs(model, images, interior, engr.ink, local), interior)
-    return Plate(cls, by_material, mask, interior, axes_ratio(mask), model, engr, local)
+    surround = material_around(mask, template.region) if by_material else None
+    return Plate(cls, mask, interior, axes_ratio(mask), model, engr, local, surround)
 
 
 # --- measuring one image ----------------------------------------------------------------------
@@ -300,8 +308,8 @@ def measure_shapes(shapes: logo.ShapeReference, plate: Plate, located: logo.Loca
     ``engraving``: the template to compare with (default the references' consensus)."""
     t = shapes.template
     ref_mask = plate.mask
-    if plate.by_material:
-        soft = unlike_material([located.frame_rgb], t.region, material_around(ref_mask, t.region))
+    if plate.surround is not None:
+        soft = unlike_material([located.frame_rgb], t.region, plate.surround)
     else:
         soft = sc.ink_map(shapes.model, located.frame_rgb, t.region, t.ink)
     found = find_plate(soft, t.region, plate.in_ink_class, near=ref_mask)
