@@ -1351,7 +1351,9 @@ def _evidence(rgb_work: np.ndarray, m: SeamMeasurement) -> Evidence:
         cv2.circle(img, (int(round(c[0])), int(round(c[1]))), 2 * thick, (255, 40, 40), -1, cv2.LINE_AA)
     scale = min(1.0, 1024 / max(img.shape[:2]))
     if scale < 1.0:
-        img = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        # bilinear: from the work image's 1280 pixels this reduction is too mild to alias, and an
+        # area reduction by a factor that is not a whole number cost a tenth of the zone's time
+        img = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
     return Evidence("measurements", f"{m.stitch_count} stitches on the fitted seam; card outlined", img)
 
 
