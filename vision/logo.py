@@ -353,6 +353,10 @@ def counterfeit_values(shapes: ShapeReference, counterfeits: tuple[np.ndarray, .
     return out
 
 
+#: A family's spread leaves out the references that compared nothing only where this many did compare.
+MIN_COMPARED = 2
+
+
 def bounds_for(metrics: tuple[str, ...], floors: dict[str, float], authentic: list[dict[str, float]],
                counterfeit: list[dict[str, float]], *, families: tuple[tuple[str, ...], ...] | None = None,
                caught_elsewhere: list[bool] | None = None) -> tuple[sc.Bound, ...]:
@@ -369,10 +373,16 @@ def bounds_for(metrics: tuple[str, ...], floors: dict[str, float], authentic: li
     that this family catches, or that nothing catches, pulls every bound of it, as each might be
     the one that tells.
 
-    A reference whose leave-one-out comparison :func:`measured_nothing` gives no spread."""
+    A family's spread leaves out the references whose leave-one-out comparison of that family
+    :func:`measured_nothing`: they compared nothing. A plate whose engraving was not found still
+    measured its outline. Where fewer than :data:`MIN_COMPARED` references are left, all of them
+    stay, as before: one value is no spread, and a bound set from it could fail authentic items."""
     families = families or (metrics,)
-    authentic = [a for a in authentic if not measured_nothing(metrics, a)]
-    spread = {m: [a[m] for a in authentic] for m in metrics}
+    spread = {}
+    for family in families:
+        compared = [a for a in authentic if not measured_nothing(family, a)]
+        rows = compared if len(compared) >= MIN_COMPARED else authentic
+        spread.update({m: [a[m] for a in rows] for m in family})
     plain = {m: sc.calibrate(m, spread[m], [], floors[m]) for m in metrics}
     elsewhere = caught_elsewhere or [False] * len(counterfeit)
 
@@ -389,8 +399,9 @@ def bounds_for(metrics: tuple[str, ...], floors: dict[str, float], authentic: li
 
 
 def measured_nothing(metrics: tuple[str, ...], row: dict[str, float]) -> bool:
-    """Did this leave-one-out comparison find no ink to compare (a width or length ratio of zero, or
-    a value that is not a number)?
+    """Did this leave-one-out comparison find nothing to compare: a ratio metric (stroke width,
+    extent, an engraving's stroke weight, a plate's proportions) of zero, where no ink or no plate
+    was found? (A value that is not a number counts too; no measure is known to give one.)
 
     Then the reference was not compared at all, and its badness is no spread of authentic shots:
     one maison-yortav plate reference (held-out seed 1212) found no engraving against the others'

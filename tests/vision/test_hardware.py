@@ -268,14 +268,15 @@ def test_each_reference_engraving_is_calibrated_against_the_others_template() ->
 def test_a_reference_whose_engraving_was_not_found_gives_the_bounds_no_spread() -> None:
     """maison-yortav (held-out seed 1212): one reference, compared with the others' template,
     found no engraving (its stroke ratio 0). Taken as the references' spread, it set the engraving
-    bounds to >= -1.00 and 0.00-10^12, and the engraving counterfeit PASSED. Left out, the bounds
-    come from the three references that were compared: the counterfeit FAILS on its letters, and
-    authentic plates still pass."""
+    bounds to >= -1.00 and 0.00-10^12, and the engraving counterfeit PASSED. Left out, the
+    engraving's bounds come from the three references that were compared (the outline's from all
+    four): the counterfeit FAILS on its letters, and authentic plates still pass."""
     design = heldout_design(1212, "maison-yortav")
     refs, fakes = heldout_pack_zone(1212, design, "hardware", ("metal_colour", "engraving_font", "outline"))
     prep = hardware.prepare(refs, fakes, Tolerances(max_delta_e=6.0))
     bounds = {b.metric: b for b in prep.bounds}
     assert len(bounds["engraving_match"].authentic) == len(refs) - 1
+    assert len(bounds["outline_iou"].authentic) == len(refs)      # its outline was compared
     assert 1 - bounds["engraving_match"].limit > 0.85
     assert not bounds["engraving_stroke_ratio"].passed(1.5)
     for item in ("a01", "a04"):

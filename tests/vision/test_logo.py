@@ -117,7 +117,8 @@ def test_known_counterfeits_pull_the_decisive_bound_in() -> None:
 def test_a_reference_compared_with_no_ink_found_gives_no_spread() -> None:
     """A leave-one-out comparison that found no ink (a stroke width ratio of zero) compared
     nothing: doubled, its badness made every bound of the family accept anything. A reference
-    that compares poorly, however far apart, is authentic spread and stays."""
+    that compares poorly, however far apart, is authentic spread and stays; and where fewer than
+    two references compared, all stay (one value is no spread)."""
     metrics, floors = ("shape_iou", "stroke_width_ratio", "local_difference"), logo.FLOORS
     loo = [{"shape_iou": 0.88, "stroke_width_ratio": 1.02, "local_difference": 0.13},
            {"shape_iou": 0.0, "stroke_width_ratio": 0.0, "local_difference": 0.62},
@@ -130,6 +131,8 @@ def test_a_reference_compared_with_no_ink_found_gives_no_spread() -> None:
     apart = [loo[0], {"shape_iou": 0.43, "stroke_width_ratio": 1.1, "local_difference": 0.68}, loo[2], loo[3]]
     assert not any(logo.measured_nothing(metrics, row) for row in apart)
     assert logo.bounds_for(metrics, floors, apart, [])[0].authentic == (0.88, 0.43, 0.91, 0.88)
+    one_compared = [loo[0], loo[1], loo[1], loo[1]]
+    assert len(logo.bounds_for(metrics, floors, one_compared, [])[0].authentic) == 4
 
 
 def test_the_bench_at_the_regions_border_is_not_ink_of_the_logo() -> None:
