@@ -139,10 +139,15 @@ def delta_e(lab1: np.ndarray, lab2: np.ndarray) -> float:
 
 # --- plate -----------------------------------------------------------------------------------
 
+def _rim(region: np.ndarray, width_px: int) -> np.ndarray:
+    """The region's pixels within about half ``width_px`` of its edge (an erosion by a square that wide)."""
+    return region & ~(cv2.erode(region.astype(np.uint8), np.ones((width_px, width_px), np.uint8)) > 0)
+
+
 def _components(mask: np.ndarray, region: np.ndarray, *, edge_ok: bool = False) -> list[np.ndarray]:
     """Closed components of ``mask`` that do not reach the region's edge (unless ``edge_ok``) nor the
     image's, largest first."""
-    edge = region & ~(cv2.erode(region.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    edge = _rim(region, 5)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     out = []
     for i in np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1:
@@ -216,8 +221,7 @@ def plate_from_material(images: list[np.ndarray], region: np.ndarray) -> np.ndar
     The material is first taken from the region's border (the frame reaches well beyond the
     hardware), then, once a plate is found, from around it, as it is in a photo
     (:func:`measure_shapes`)."""
-    border = region & ~(cv2.erode(region.astype(np.uint8), np.ones((15, 15), np.uint8)) > 0)
-    found = find_plate(unlike_material(images, region, border), region, True)
+    found = find_plate(unlike_material(images, region, _rim(region, 15)), region, True)
     if found is None:
         return None
     again = find_plate(unlike_material(images, region, material_around(found[0], region)), region, True)

@@ -1371,6 +1371,13 @@ def _seam_mask(shape: tuple[int, int], m: SeamMeasurement) -> np.ndarray:
     return mask.astype(bool)
 
 
+def _read_seam(grey: np.ndarray, colour: np.ndarray | None, prepared: StitchingPrepared, hint: float | None,
+               reading: Reading) -> SeamMeasurement | SeamNotFound:
+    """The photo's seam measured on its work images, with the zone's thread polarity, on ``reading``."""
+    return _measure(grey, colour, 1.0, polarity=prepared.polarity, side_mm=DEFAULT_SIDE_MM, pitch_hint_mm=hint,
+                    reading=reading)
+
+
 def _pitch_read_otherwise(grey: np.ndarray, colour: np.ndarray | None, prepared: StitchingPrepared,
                           hint: float | None) -> tuple[Reading, float] | None:
     """The first reading before the zone's own (:data:`READINGS`) on which the photo's pitch is
@@ -1388,8 +1395,7 @@ def _pitch_read_otherwise(grey: np.ndarray, colour: np.ndarray | None, prepared:
     whose pitch reads differently every way, found one that accepted it.
     """
     for reading in READINGS[:READINGS.index(prepared.reading)]:
-        m = _measure(grey, colour, 1.0, polarity=prepared.polarity, side_mm=DEFAULT_SIDE_MM, pitch_hint_mm=hint,
-                     reading=reading)
+        m = _read_seam(grey, colour, prepared, hint, reading)
         if m and _judge(m.pitch_mm, prepared.pitch_range, prepared.pitch_uncertainty)[0] == "pass":
             return reading, m.pitch_mm
     return None
@@ -1403,8 +1409,7 @@ def analyse(prepared: StitchingPrepared, photo: np.ndarray) -> ZoneAnalysis:
     if hint is None and np.all(np.isfinite(prepared.pitch_range)) and prepared.pitch_range[1] > 0:
         hint = float(np.mean(prepared.pitch_range))
     # measured on the work images: the card, the seam and the evidence share their pixels
-    m = _measure(grey, colour, 1.0, polarity=prepared.polarity, side_mm=DEFAULT_SIDE_MM, pitch_hint_mm=hint,
-                 reading=prepared.reading)
+    m = _read_seam(grey, colour, prepared, hint, prepared.reading)
     if not m:
         if m.card is None:
             f = Finding("scale_card", "missing", "bench scale card in the photo", False,
