@@ -1234,7 +1234,7 @@ def compare(template: Template, soft: np.ndarray, *, pieces: tuple[_Part, ...] =
 DIRECTION = {"shape_iou": "high", "part_iou": "high", "spacing_profile_corr": "high", "local_difference": "low",
              "stroke_width_ratio": "ratio", "extent_ratio": "ratio", "outline_iou": "high",
              "aspect_ratio": "ratio", "engraving_match": "high", "engraving_stroke_ratio": "ratio",
-             "engraving_difference": "low", "engraving_profile_corr": "high"}
+             "engraving_difference": "low", "engraving_profile_corr": "high", "engraving_letter_overlap": "high"}
 
 
 def badness(metric: str, value: float) -> float:

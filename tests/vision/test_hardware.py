@@ -285,3 +285,56 @@ def test_a_reference_whose_engraving_was_not_found_gives_the_bounds_no_spread() 
     fake = hardware.analyse(prep, heldout_photo(1212, design, "c08", "hardware", tell="engraving_font")[0])
     assert fake.status is Status.FAIL
     assert not {f.metric: f for f in fake.findings}["engraving_match"].passed
+
+
+def test_an_engraving_in_another_typeface_fails_on_its_words_registered_on_their_own() -> None:
+    """atelier-danbel (held-out seed 5151): a plate engraved in the other family of typeface
+    matched 0.97 within half a stroke of the references' letters (bound 0.92), and no other
+    engraving metric reached its bound: the counterfeit PASSED. Registered word by word and
+    compared as soft ink, as a logo's parts are, its letters overlap the references' by 0.65
+    against a bound of 0.72: it FAILS, on that finding, and authentic plates still pass."""
+    design = heldout_design(5151, "atelier-danbel")
+    refs, fakes = heldout_pack_zone(5151, design, "hardware", ("engraving_font", "outline", "metal_colour"))
+    prep = hardware.prepare(refs, fakes, Tolerances(max_delta_e=6.0))
+    for item in ("a01", "a02"):
+        result = hardware.analyse(prep, heldout_photo(5151, design, item, "hardware")[0])
+        assert result.status is Status.PASS, (item, [f.message for f in result.findings if not f.passed])
+    fake = hardware.analyse(prep, heldout_photo(5151, design, "c08", "hardware", tell="engraving_font")[0])
+    findings = {f.metric: f for f in fake.findings}
+    assert findings["engraving_match"].passed
+    assert not findings["engraving_letter_overlap"].passed
+    assert "another typeface" in findings["engraving_letter_overlap"].message
+    assert fake.status is Status.FAIL
+
+
+def test_a_decisive_outline_fails_the_plate_whatever_its_fine_alignment() -> None:
+    """The outline is registered on its own silhouette: where it is decisively off, the plate
+    FAILS even if the fine alignment the engraving needs did not converge. maison-fongar's
+    engraving counterfeit (held-out seed 2718) reads decisively off in its outline and in its
+    letters, with an unverified alignment; it was left inconclusive, as if only its engraving
+    disagreed, once the letters' overlap could be decisive."""
+    design = heldout_design(2718, "maison-fongar")
+    refs, fakes = heldout_pack_zone(2718, design, "hardware", ("metal_colour", "engraving_font", "outline"))
+    prep = hardware.prepare(refs, fakes, Tolerances(max_delta_e=6.0))
+    photo = heldout_photo(2718, design, "c06", "hardware", tell="engraving_font")[0]
+    assert logo.unverified_alignment(logo.locate(prep.shapes, photo, work=sc.to_working(photo)))
+    fake = hardware.analyse(prep, photo)
+    findings = {f.metric: f for f in fake.findings}
+    assert not findings["outline_iou"].passed and not findings["engraving_letter_overlap"].passed
+    assert fake.status is Status.FAIL
+
+
+def test_letters_the_ink_map_lost_do_not_fail_the_plate() -> None:
+    """studio-fonver (held-out seed 6060): an authentic plate under a specular band, whose ink map
+    lost its letters. Its words overlap the references' by 0.47, decisively past the bound, but its
+    letters do not lie where the references' do even within half a stroke (engraving_match fails
+    too), so the words cannot tell the photo from the item: inconclusive, not FAIL."""
+    design = heldout_design(6060, "studio-fonver")
+    refs, fakes = heldout_pack_zone(6060, design, "hardware", ("engraving_font", "outline", "metal_colour"))
+    prep = hardware.prepare(refs, fakes, Tolerances(max_delta_e=6.0))
+    lost = hardware.analyse(prep, heldout_photo(6060, design, "a06", "hardware")[0])
+    findings = {f.metric: f for f in lost.findings}
+    letters = next(b for b in prep.bounds if b.metric == "engraving_letter_overlap")
+    assert letters.decisive(findings["engraving_letter_overlap"].value)
+    assert not findings["engraving_match"].passed
+    assert lost.status is Status.INCONCLUSIVE
