@@ -346,7 +346,10 @@ def letter_overlap(compared: dict[str, float]) -> float:
     matched 0.97 against a bound of 0.92 and PASSED. Registered word by word and compared as soft
     ink, 29 of the 40 engraving counterfeits of twenty held-out seeds lay past this metric's bound
     (0.08-0.71), and 4 of 1,233 authentic bench plates, whose ink maps had lost the letters
-    (:func:`letters_decide`); the median authentic plate overlapped by 0.92."""
+    (:func:`letters_decide`); the median authentic plate overlapped by 0.92. One bound holds for
+    the worst word, where a logo's parts have one each (:func:`vision.logo.metrics_of`): a plate's
+    words are of one size and one typeface, where a logo's mark and words are not (the held-out
+    plates carried one word, on all but two brands two)."""
     parts = [v for k, v in compared.items() if sc.base_metric(k) == sc.PART_IOU]
     return min(parts, default=0.0)
 
@@ -453,6 +456,12 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
             lab = metal_lab(located.frame_rgb, gains, metal)
             if lab is not None:
                 ref_de.append(delta_e(lab, np.median(np.array(others), axis=0)))
+    # a reference whose engraving was not found compared no words either: it leaves the words'
+    # spread as it leaves the engraving's (logo.measured_nothing), where enough others compared
+    lost = [logo.measured_nothing(ENGRAVING_METRICS, row) for row in authentic]
+    if len(lost) - sum(lost) >= logo.MIN_COMPARED:
+        for row in (r for r, gone in zip(authentic, lost) if gone):
+            row["engraving_letter_overlap"] = math.nan
     fake_values: list[dict[str, float]] = []
     fake_colour: list[float | None] = []     # per fake in fake_values: its delta E, where measured
     for c in counterfeits:
@@ -476,20 +485,23 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
                 max_de = max(worst + sc.COUNTERFEIT_SHARE * (f - worst), worst + DELTA_E_FLOOR)
         source = "calibrated"
     by_colour = [de is not None and de > max_de for de in fake_colour]
-    bounds = tuple(decisive_only(separated_decisive(b, FLOORS[b.metric]))
+    bounds = tuple(letters_decisive_only(separated_decisive(b, FLOORS[b.metric]))
                    for b in logo.bounds_for(SHAPE_METRICS, FLOORS, authentic, fake_values,
                                             families=(SILHOUETTE_METRICS, ENGRAVING_METRICS, LETTER_METRICS),
                                             caught_elsewhere=by_colour))
     return HardwarePrepared(shapes, plate, ref_lab, max_de, source, bounds, tuple(ref_de), tuple(fake_de))
 
 
-def decisive_only(bound: sc.Bound) -> sc.Bound:
+def letters_decisive_only(bound: sc.Bound) -> sc.Bound:
     """The words' overlap (:data:`LETTER_METRICS`) counts only where it is decisive: its bound is
-    its decisive limit. Under the plain bound (twice the references' worst leave-one-out value),
-    authentic plates of five brands read just past it (0.70-0.85 against 0.72-0.86, twenty
-    held-out seeds), where blur and noise soften a small engraving's soft ink, and were left
-    undecided; as the decisive limit, none is, and as many engraving counterfeits FAIL."""
-    return replace(bound, limit=bound.fail_limit) if bound.metric in LETTER_METRICS else bound
+    its decisive limit (just inside it, so that a value on it is decisive and not also passed).
+    Under the plain bound (twice the references' worst leave-one-out value), authentic plates of
+    five brands read just past it (0.70-0.85 against 0.72-0.86, twenty held-out seeds), where blur
+    and noise soften a small engraving's soft ink, and were left undecided; as the decisive limit,
+    none is, and as many engraving counterfeits FAIL."""
+    if bound.metric not in LETTER_METRICS:
+        return bound
+    return replace(bound, limit=math.nextafter(bound.fail_limit, -math.inf))
 
 
 def letters_decide(bounds: tuple[sc.Bound, ...], values: dict[str, float]) -> tuple[sc.Bound, ...]:
@@ -503,8 +515,8 @@ def letters_decide(bounds: tuple[sc.Bound, ...], values: dict[str, float]) -> tu
     under a specular band matched 0.83, its words overlapped by 0.47, and it FAILED; studio-ultav's
     engraving (8282) was not found at all. Then the words cannot tell the photo from the item, and
     the plate is inconclusive."""
-    match = next((b for b in bounds if b.metric == "engraving_match"), None)
-    if match is None or match.passed(values[match.metric]):
+    match = next(b for b in bounds if b.metric == "engraving_match")
+    if match.passed(values[match.metric]):
         return bounds
     return tuple(replace(b, fail_limit=math.inf) if b.metric in LETTER_METRICS else b for b in bounds)
 
@@ -608,6 +620,8 @@ def analyse(prepared: HardwarePrepared, photo: np.ndarray) -> ZoneAnalysis:
         return replace(logo.unverified(findings, evidence, "hardware"), comparison=compared)
     if status is Status.INCONCLUSIVE:
         return replace(logo.not_decisive(findings, evidence, "hardware"), comparison=compared)
+    if status is Status.FAIL:
+        score = min(score, 0.49)    # the words' overlap fails at its bound, where its margin is 0
     return ZoneAnalysis(status, score, tuple(findings), None, evidence, comparison=compared)
 
 

@@ -992,8 +992,8 @@ class _TemplateParts:
 
     @cached_property
     def pieces(self) -> tuple["_Part", ...]:
-        """The logo's parts (its mark, its words), see :func:`_logo_parts`: only logos ask for them
-        (:func:`logo_parts`), so a hardware engraving's templates are spared the cost."""
+        """The logo's parts (its mark, its words), see :func:`_logo_parts`: computed when first asked
+        for (:func:`logo_parts`, by logos and by a hardware engraving's words), not for every template."""
         return _logo_parts(self.template, self.ink)
 
 

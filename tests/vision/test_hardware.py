@@ -277,6 +277,7 @@ def test_a_reference_whose_engraving_was_not_found_gives_the_bounds_no_spread() 
     bounds = {b.metric: b for b in prep.bounds}
     assert len(bounds["engraving_match"].authentic) == len(refs) - 1
     assert len(bounds["outline_iou"].authentic) == len(refs)      # its outline was compared
+    assert len(bounds["engraving_letter_overlap"].authentic) == len(refs) - 1    # its words were not
     assert 1 - bounds["engraving_match"].limit > 0.85
     assert not bounds["engraving_stroke_ratio"].passed(1.5)
     for item in ("a01", "a04"):
@@ -320,7 +321,8 @@ def test_a_decisive_outline_fails_the_plate_whatever_its_fine_alignment() -> Non
     assert logo.unverified_alignment(logo.locate(prep.shapes, photo, work=sc.to_working(photo)))
     fake = hardware.analyse(prep, photo)
     findings = {f.metric: f for f in fake.findings}
-    assert not findings["outline_iou"].passed and not findings["engraving_letter_overlap"].passed
+    outline = next(b for b in prep.bounds if b.metric == "outline_iou")
+    assert outline.decisive(findings["outline_iou"].value) and not findings["engraving_letter_overlap"].passed
     assert fake.status is Status.FAIL
 
 
