@@ -3,6 +3,7 @@ its sets render them: a test can reproduce the very photo a held-out benchmark r
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import numpy as np
 from tools.demogen.designs import BrandDesign, random_design
 from tools.demogen.library import Layout, build, pack_job
 from tools.demogen.photos import PhotoJob, job_rng, make_photo
+from vision.findings import Status, ZoneAnalysis
 from vision.image_io import decode_image
 
 #: ``heldout --brands`` as the development seeds were generated.
@@ -32,6 +34,18 @@ def heldout_photo(seed: int, design: BrandDesign, item: str, zone_id: str, *,
                    layout.photo_size, layout.px_per_mm, tell=tell)
     result = make_photo(job)
     return decode_image(result.jpeg), result.measured
+
+
+def authentic_pass(analyse: Callable[[Any, np.ndarray], ZoneAnalysis], prepared: Any, seed: int,
+                   design: BrandDesign, items: Iterable[str], zone_id: str) -> list[ZoneAnalysis]:
+    """Each of ``items``' photos of ``zone_id`` judged by ``analyse``, asserted to PASS (naming the
+    item and the findings that did not pass otherwise); the results, for further checks."""
+    results = []
+    for item in items:
+        result = analyse(prepared, heldout_photo(seed, design, item, zone_id)[0])
+        assert result.status is Status.PASS, (item, [f.message for f in result.findings if not f.passed])
+        results.append(result)
+    return results
 
 
 def heldout_pack_zone(seed: int, design: BrandDesign, zone_id: str, fake_tells: tuple[str, ...] = ()
