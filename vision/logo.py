@@ -13,7 +13,9 @@ compared with the references' consensus on what counterfeiters get wrong:
   profile along the wordmark (letter spacing, proportions between wordmark and
   mark);
 - ``local_difference``: the worst spot of ink missing or added (a missing,
-  replaced or resized mark).
+  replaced or resized mark);
+- ``letter_width_ratio``: the letters' width where the alignment put them
+  (letter spacing, which the alignment's stretch hides from the length).
 
 Every bound is calibrated in :func:`prepare` from the pack itself: each
 reference against the others (leave-one-out) shows how much authentic shots
@@ -44,10 +46,12 @@ MIN_STROKE_PX = 2.5
 #: A counterfeit reference that aligns with this many inliers, when no authentic one aligns, is a match.
 COUNTERFEIT_MIN_INLIERS = 25
 
+#: The letters' width where the alignment put them (see :func:`vision.shape_compare.letter_width_ratio`).
+LETTER_WIDTH = "letter_width_ratio"
 #: Per metric: the floor of its bound (the method's own resolution), in badness units; ``part_iou``
 #: for each of the logo's parts (see :func:`metrics_of`).
 FLOORS = {"shape_iou": 0.08, "stroke_width_ratio": 0.10, "extent_ratio": 0.03,
-          "spacing_profile_corr": 0.03, "local_difference": 0.12, sc.PART_IOU: 0.08}
+          "spacing_profile_corr": 0.03, "local_difference": 0.12, LETTER_WIDTH: 0.04, sc.PART_IOU: 0.08}
 #: The metrics measured over the whole logo.
 WHOLE_METRICS = tuple(m for m in FLOORS if m != sc.PART_IOU)
 
@@ -314,8 +318,11 @@ def metrics_of(shapes: ShapeReference) -> tuple[str, ...]:
     Each part has a bound of its own: a thin outline mark overlaps its reference by 0.70-0.76 in
     authentic photos, its words by 0.92-0.96 (casa-olel, held-out seed 2718). Under one bound for
     the worst of them, set by the mark's spread, a counterfeit whose words were spaced a tenth of
-    an em wider, overlapping by 0.82, PASSED."""
-    return WHOLE_METRICS + tuple(sc.part_metric(k) for k in range(1, len(sc.logo_parts(shapes.template)) + 1))
+    an em wider, overlapping by 0.82, PASSED. The letters' width only where the references have
+    letters wide enough to measure (:func:`vision.shape_compare.logo_letters`)."""
+    whole = tuple(m for m in WHOLE_METRICS
+                  if m != LETTER_WIDTH or sc.logo_letters(shapes.template).width.size)
+    return whole + tuple(sc.part_metric(k) for k in range(1, len(sc.logo_parts(shapes.template)) + 1))
 
 
 def loo_values(shapes: ShapeReference) -> list[dict[str, float]]:
@@ -557,6 +564,10 @@ WORDING = {
         "Letters sit where the reference has them ({value:.2f}, authentic {exp})",
         "Letters do not sit where the reference has them ({value:.2f}, authentic {exp}): "
         "letter spacing or proportions differ"),
+    LETTER_WIDTH: sc.Wording(
+        "Letters are as wide as the reference's where they sit ({value:.2f} times, authentic {exp})",
+        "Letters are {direction} than the reference's where they sit ({value:.2f} times, authentic {exp}): "
+        "letter spacing or letter shapes differ", "wider", "narrower"),
     "local_difference": sc.Wording(
         "No part of the logo is missing or altered (worst spot {value:.2f}, authentic {exp})",
         "Part of the logo is missing, added or resized (worst spot {value:.2f}, authentic {exp}); "

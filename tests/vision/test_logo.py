@@ -711,3 +711,40 @@ def test_a_sharp_photo_of_a_dotted_weave_keeps_its_strokes_weight() -> None:
     assert all(weight.passed(r) for r in ratios), (ratios, weight.expected())
     heavier = logo.analyse(prep, heldout_photo(7272, design, "c05", "logo", tell="weight")[0])
     assert next(f.value for f in heavier.findings if f.metric == "stroke_width_ratio") > max(ratios)
+
+
+def _wordmark(spacing_px: int, thickness: int = 4, blur: float = 1.0) -> np.ndarray:
+    """Soft ink of "MAISON" drawn letter by letter, ``spacing_px`` between the letters' boxes."""
+    ink = np.zeros((120, 640), np.uint8)
+    x = 20
+    for ch in "MAISON":
+        (w, _), _ = cv2.getTextSize(ch, cv2.FONT_HERSHEY_SIMPLEX, 2.0, thickness)
+        cv2.putText(ink, ch, (x, 85), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 255, thickness)
+        x += w + spacing_px
+    return cv2.GaussianBlur(ink.astype(np.float32) / 255, (0, 0), blur)
+
+
+def test_letters_spaced_wider_read_narrower_once_registered_on_the_references_letters() -> None:
+    """The features lie on the letters, so the alignment stretches a wordmark spaced wider onto
+    the references' letter positions: its length then matches, and its letters come out
+    narrower. Drawn heavier or blurred more, authentic letters keep their width."""
+    refs = [_wordmark(12, blur=b) for b in (0.8, 1.0, 1.2)]
+    region = np.ones(refs[0].shape, bool)
+    template = shape_compare.make_template(refs, region)
+    letters = shape_compare.logo_letters(template)
+    assert len(letters.width) >= 5           # M, A, S, O, N (the I is as narrow as its stroke)
+
+    def ratio(soft: np.ndarray) -> float:
+        return shape_compare.compare(template, soft)[0]["letter_width_ratio"]
+
+    assert ratio(_wordmark(12, thickness=5, blur=1.5)) == pytest.approx(1.0, abs=0.04)
+    wide = _wordmark(20)
+    xs = np.nonzero(wide.max(axis=0) > 0.5)[0]
+    ts = np.nonzero(template.ink.any(axis=0))[0]
+    # the wider wordmark squeezed along its length onto the references' first and last letters
+    scale = (ts[-1] - ts[0]) / (xs[-1] - xs[0])
+    warp = np.float32([[scale, 0, ts[0] - scale * xs[0]], [0, 1, 0]])
+    squeezed = cv2.warpAffine(wide, warp, wide.shape[::-1], flags=cv2.INTER_LINEAR)
+    stretched = shape_compare.compare(template, squeezed)[0]
+    assert stretched["extent_ratio"] == pytest.approx(1.0, abs=0.03)
+    assert stretched["letter_width_ratio"] < 0.92
