@@ -748,3 +748,22 @@ def test_letters_spaced_wider_read_narrower_once_registered_on_the_references_le
     stretched = shape_compare.compare(template, squeezed)[0]
     assert stretched["extent_ratio"] == pytest.approx(1.0, abs=0.03)
     assert stretched["letter_width_ratio"] < 0.92
+
+
+def test_a_wordmark_spaced_tighter_fails_on_its_letters_width() -> None:
+    """casa-tavbel (held-out seed 7373) c03 sets its letters tighter. Aligned on its letters, the
+    wordmark is stretched back to the references' length (its length reads as theirs) and the
+    counterfeit PASSED; its letters come out a tenth wider than the references', past the bound
+    the pack's own spacing counterfeit pulled in, and it FAILS on them."""
+    design = heldout_design(7373, "casa-tavbel")
+    refs, fakes = heldout_pack_zone(7373, design, "logo", ("weight", "spacing", "proportions"))
+    prep = logo.prepare(refs, fakes)
+    fake, measured = heldout_photo(7373, design, "c03", "logo", tell="spacing")
+    assert measured["spacing_em"] < design.wordmark.spacing_em
+    result = logo.analyse(prep, fake)
+    assert result.status is Status.FAIL
+    findings = {f.metric: f for f in result.findings}
+    assert findings["extent_ratio"].passed
+    assert not findings["letter_width_ratio"].passed and findings["letter_width_ratio"].value > 1.0
+    assert "wider" in findings["letter_width_ratio"].message
+    authentic_pass(logo.analyse, prep, 7373, design, ("a01", "a02"), "logo")
