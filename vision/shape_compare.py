@@ -1031,8 +1031,8 @@ def _widths(mask: np.ndarray, label: np.ndarray, n: int, axis: np.ndarray) -> tu
     letter's pixels along the logo in proportion to their place across it, and the regression
     takes it out; a stretch along the logo does not, and it scales the spread. Measured as the
     span of the ink along the axis instead, the authentic logos of studio-verfon (held-out seed
-    6969) that the features had aligned with a lean read 1.07-1.12 times as wide and FAILED;
-    measured so, 0.98-1.02, and the spacing counterfeits read as they did."""
+    6969) that the features had aligned with a lean read 1.07-1.12 times as wide, and two of
+    them FAILED; measured so, 0.98-1.02, and the spacing counterfeits read as they did."""
     ys, xs = np.nonzero(mask)
     k = label[ys, xs]
     along = xs * axis[0] + ys * axis[1]
