@@ -771,3 +771,18 @@ def test_a_wordmark_spaced_tighter_fails_on_its_letters_width() -> None:
     assert not findings["letter_width_ratio"].passed and findings["letter_width_ratio"].value > 1.0
     assert "wider" in findings["letter_width_ratio"].message
     authentic_pass(logo.analyse, prep, 6363, design, ("a01", "a02"), "logo")
+
+
+def test_a_stem_or_a_diagonal_alone_is_not_a_letter() -> None:
+    """Thin serif capitals whose hairlines the ink map loses keep only stems and diagonals
+    (atelier-xanzel, held-out seed 8282): each is as wide as its stroke, leaning or not, and the
+    photo's blur widens it by half again. Only a piece wider than two strokes is measured."""
+    ink = np.zeros((120, 400), np.uint8)
+    cv2.line(ink, (60, 30), (60, 90), 255, 6)             # a stem
+    cv2.line(ink, (140, 90), (170, 30), 255, 6)           # a diagonal
+    cv2.circle(ink, (280, 60), 28, 255, 6)                # an O
+    soft = cv2.GaussianBlur(ink.astype(np.float32) / 255, (0, 0), 1.0)
+    template = shape_compare.make_template([soft, soft], np.ones(soft.shape, bool))
+    letters = shape_compare.logo_letters(template)
+    assert len(letters.width) == 1
+    assert letters.label[60, 280 - 28] == 1 and letters.label[60, 60] == 0 and letters.label[60, 155] == 0
