@@ -1066,7 +1066,8 @@ def _letters(template: Template, ink: np.ndarray, axis: np.ndarray) -> _Letters:
     piece_of[nearest[ink]] = labels[ink]
     size, spread = _widths(ink, labels, n - 1, axis)
     # a band of even spread is sqrt(12) standard deviations wide
-    wide = (size >= MIN_LETTER_SHARE * max(int(ink.sum()), 1)) & (math.sqrt(12.0) * spread >= MIN_LETTER_STROKES * stroke)
+    wide = ((size >= MIN_LETTER_SHARE * max(int(ink.sum()), 1))
+            & (math.sqrt(12.0) * spread >= MIN_LETTER_STROKES * stroke))
     keep = np.zeros(n, np.int32)
     keep[1:][wide] = np.arange(1, int(wide.sum()) + 1)
     label = np.where((dist <= PART_REACH_STROKES * stroke) & template.region, keep[piece_of[nearest]], 0)
@@ -1096,7 +1097,7 @@ def letter_width_ratio(letters: _Letters, ink: np.ndarray) -> float:
     if not n:
         return 1.0
     count, width = _widths(ink & (letters.label > 0), letters.label, n, letters.axis)
-    seen = (count >= MIN_LETTER_SEEN * letters.size) & (letters.width > 0)
+    seen = count >= MIN_LETTER_SEEN * letters.size
     return float(np.median(width[seen] / letters.width[seen])) if seen.any() else 0.0
 
 
