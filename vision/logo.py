@@ -308,7 +308,7 @@ def measure(shapes: ShapeReference, located: Located, template: sc.Template | No
             ) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
     t = template or shapes.template
     soft = sc.ink_map(shapes.model, located.frame_rgb, t.region, t.ink)
-    values, heat = sc.compare(t, soft, pieces=sc.logo_parts(shapes.template, t))
+    values, heat = sc.compare(t, soft, pieces=sc.logo_parts(shapes.template, t), letters=True)
     return values, heat, soft
 
 

@@ -1054,23 +1054,30 @@ def _widths(mask: np.ndarray, label: np.ndarray, n: int, axis: np.ndarray) -> tu
     return count, np.sqrt(np.maximum(residual, 0.0))
 
 
+def _nearest_of(ink: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pixel's distance to the ink, and the group (of ``groups``, an int map over the ink)
+    of the ink piece nearest it."""
+    dist, nearest = cv2.distanceTransformWithLabels((~ink).astype(np.uint8), cv2.DIST_L2, 3,
+                                                    labelType=cv2.DIST_LABEL_CCOMP)
+    group_of_piece = np.zeros(int(nearest.max()) + 1, np.int32)
+    group_of_piece[nearest[ink]] = groups[ink]
+    return dist, group_of_piece[nearest]
+
+
 def _letters(template: Template, ink: np.ndarray, axis: np.ndarray) -> _Letters:
     """The pieces of the references' ``ink`` big and wide enough to measure (see
     :data:`MIN_LETTER_SHARE`), each with the pixels nearer it than any other piece, within
     :data:`PART_REACH_STROKES` strokes."""
     stroke = max(template.stroke_px, 1.0)
     n, labels = cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)
-    dist, nearest = cv2.distanceTransformWithLabels((~ink).astype(np.uint8), cv2.DIST_L2, 3,
-                                                    labelType=cv2.DIST_LABEL_CCOMP)
-    piece_of = np.zeros(int(nearest.max()) + 1, np.int32)
-    piece_of[nearest[ink]] = labels[ink]
+    dist, nearest = _nearest_of(ink, labels)
     size, spread = _widths(ink, labels, n - 1, axis)
     # a band of even spread is sqrt(12) standard deviations wide
     wide = ((size >= MIN_LETTER_SHARE * max(int(ink.sum()), 1))
             & (math.sqrt(12.0) * spread >= MIN_LETTER_STROKES * stroke))
     keep = np.zeros(n, np.int32)
     keep[1:][wide] = np.arange(1, int(wide.sum()) + 1)
-    label = np.where((dist <= PART_REACH_STROKES * stroke) & template.region, keep[piece_of[nearest]], 0)
+    label = np.where((dist <= PART_REACH_STROKES * stroke) & template.region, keep[nearest], 0)
     return _Letters(label.astype(np.int32), spread[wide], size[wide].astype(np.int64), axis)
 
 
@@ -1148,12 +1155,7 @@ def _logo_parts(template: Template, ink: np.ndarray) -> tuple[_Part, ...]:
     n, groups = cv2.connectedComponents(grown.astype(np.uint8), connectivity=8)
     size = np.bincount(groups[ink], minlength=n)
     size[0] = 0                                     # the background
-    # every pixel to the ink piece nearest it, and that piece to its part
-    dist, nearest = cv2.distanceTransformWithLabels((~ink).astype(np.uint8), cv2.DIST_L2, 3,
-                                                    labelType=cv2.DIST_LABEL_CCOMP)
-    part_of_piece = np.zeros(int(nearest.max()) + 1, np.int32)
-    part_of_piece[nearest[ink]] = groups[ink]
-    part_map = part_of_piece[nearest]
+    dist, part_map = _nearest_of(ink, groups)
     near = (dist <= PART_REACH_STROKES * stroke) & template.region
     reduction = max(1, int(round(stroke / PART_STROKE_PX)))
     parts = []
@@ -1258,12 +1260,13 @@ def _template_parts(template: Template) -> _TemplateParts:
     return result
 
 
-def compare(template: Template, soft: np.ndarray, *, pieces: tuple[_Part, ...] = ()
+def compare(template: Template, soft: np.ndarray, *, pieces: tuple[_Part, ...] = (), letters: bool = False
             ) -> tuple[dict[str, float], np.ndarray]:
     """Shape metrics of a photo's soft ink map against the template, and the difference map.
 
     Returns raw values: ``shape_iou`` (higher is better), ``stroke_width_ratio``,
-    ``extent_ratio`` and ``letter_width_ratio`` (1 is best), ``spacing_profile_corr`` (higher is better),
+    ``extent_ratio`` and, with ``letters``, ``letter_width_ratio`` (1 is best), ``spacing_profile_corr``
+    (higher is better),
     ``local_difference`` (lower is better; share of ink changed in the worst spot) and, per one
     of the logo's parts in ``pieces`` (:func:`logo_parts`), its overlap :func:`part_metric`
     (higher is better; the part, mark or word, registered on its own: a mark swapped for another
@@ -1327,8 +1330,9 @@ def compare(template: Template, soft: np.ndarray, *, pieces: tuple[_Part, ...] =
     recall = float((t_ink & near_p).sum()) / max(float(t_ink.sum()), 1.0)
     tolerant = 2 * precision * recall / max(precision + recall, 1e-9)
     values = {"shape_iou": iou, "tolerant_match": tolerant, "stroke_width_ratio": ratio, "extent_ratio": ext_ratio,
-              "spacing_profile_corr": corr, "local_difference": local,
-              "letter_width_ratio": letter_width_ratio(parts.letters, ink)}
+              "spacing_profile_corr": corr, "local_difference": local}
+    if letters:
+        values["letter_width_ratio"] = letter_width_ratio(parts.letters, ink)
     values.update((part_metric(k), _part_iou(p, soft)) for k, p in enumerate(pieces, 1))
     return values, heat
 

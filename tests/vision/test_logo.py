@@ -735,7 +735,7 @@ def test_letters_spaced_wider_read_narrower_once_registered_on_the_references_le
     assert len(letters.width) >= 5           # M, A, S, O, N (the I is as narrow as its stroke)
 
     def ratio(soft: np.ndarray) -> float:
-        return shape_compare.compare(template, soft)[0]["letter_width_ratio"]
+        return shape_compare.compare(template, soft, letters=True)[0]["letter_width_ratio"]
 
     assert ratio(_wordmark(12, thickness=5, blur=1.5)) == pytest.approx(1.0, abs=0.04)
     # a lean the alignment left (as if italic) widens each letter's span, not its width
@@ -749,7 +749,7 @@ def test_letters_spaced_wider_read_narrower_once_registered_on_the_references_le
     scale = (ts[-1] - ts[0]) / (xs[-1] - xs[0])
     warp = np.float32([[scale, 0, ts[0] - scale * xs[0]], [0, 1, 0]])
     squeezed = cv2.warpAffine(wide, warp, wide.shape[::-1], flags=cv2.INTER_LINEAR)
-    stretched = shape_compare.compare(template, squeezed)[0]
+    stretched = shape_compare.compare(template, squeezed, letters=True)[0]
     assert stretched["extent_ratio"] == pytest.approx(1.0, abs=0.03)
     assert stretched["letter_width_ratio"] < 0.92
 
