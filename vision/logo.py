@@ -321,7 +321,7 @@ def metrics_of(shapes: ShapeReference) -> tuple[str, ...]:
     an em wider, overlapping by 0.82, PASSED. The letters' width only where the references have
     letters wide enough to measure (:func:`vision.shape_compare.logo_letters`)."""
     whole = tuple(m for m in WHOLE_METRICS
-                  if m != LETTER_WIDTH or sc.logo_letters(shapes.template).width.size)
+                  if m != LETTER_WIDTH or sc.logo_letters(shapes.template).reference.count.size)
     return whole + tuple(sc.part_metric(k) for k in range(1, len(sc.logo_parts(shapes.template)) + 1))
 
 
@@ -646,7 +646,7 @@ def not_decisive(findings: list[Finding] | tuple[Finding, ...], evidence: list[E
 
 def judge(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], located: Located,
           describe_fn=_describe, title: str = "logo") -> tuple[list[Finding], list[Evidence], float, Status]:
-    values, heat, _ = measure(shapes, located)
+    values, heat, soft = measure(shapes, located)
     of_part = [sc.base_metric(b.metric) == sc.PART_IOU for b in bounds]
     findings = [Finding(b.metric, float(values[b.metric]), b.expected(), b.passed(values[b.metric]),
                         describe_fn(b.metric, float(values[b.metric]), b)) for b, p in zip(bounds, of_part) if not p]
@@ -663,6 +663,10 @@ def judge(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], located: Located
         Evidence("matches", "Features matched between the best reference and the photo",
                  sc.draw_matches(shapes.views[located.ref_index].rgb, located.work, located.alignment)),
     ]
+    if any(f.metric == LETTER_WIDTH and not f.passed for f in findings):
+        evidence.append(Evidence("letters", "Each letter's width along the logo: green where the references' "
+                                 "letter lies, magenta where the photo's does (photo's width over the references')",
+                                 sc.draw_letters(located.frame_rgb, shapes.template, soft)))
     status = status_of(bounds, values, blur_explains_weight=blurred is not None)
     return findings, evidence, score_of(bounds, values), status
 

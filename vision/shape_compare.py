@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 
 import cv2
@@ -1013,6 +1013,23 @@ MIN_LETTER_STROKES = 2.0
 #: ... and the photo shows at least this share of its ink near it (a missing letter is the
 #: overlap's to tell, not its width's).
 MIN_LETTER_SEEN = 0.3
+#: A band of even density is this many standard deviations wide.
+BAND_WIDTH_PER_SD = math.sqrt(12.0)
+
+
+@dataclass(frozen=True)
+class _Spreads:
+    """Per letter: its ink pixels, their mean place along and across the logo, and their spread
+    along it (its width, see :func:`_spreads`) and across it (its height), as standard deviations."""
+
+    count: np.ndarray
+    along: np.ndarray
+    across: np.ndarray
+    width: np.ndarray
+    height: np.ndarray
+
+    def __getitem__(self, keep: np.ndarray) -> "_Spreads":
+        return _Spreads(*(getattr(self, f.name)[keep] for f in fields(self)))
 
 
 @dataclass(frozen=True)
@@ -1020,15 +1037,14 @@ class _Letters:
     """The references' letters (their ink's pieces) whose width along the logo is measured."""
 
     label: np.ndarray            # int32, frame: the letter (1..n) a pixel is nearest, within reach; 0 none
-    width: np.ndarray            # float: each letter's width along the logo (:func:`_widths`), frame px
-    size: np.ndarray             # int: each letter's ink pixels
+    reference: _Spreads          # each letter in the references' ink (frame px)
     axis: np.ndarray
 
 
-def _widths(mask: np.ndarray, label: np.ndarray, n: int, axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per label 1..n: the pixels of ``mask`` it holds, and their spread along ``axis`` left once
-    their position across it explains what it can (the standard deviation of the residual of the
-    along coordinate regressed on the across one).
+def _spreads(mask: np.ndarray, label: np.ndarray, n: int, axis: np.ndarray) -> _Spreads:
+    """Per label 1..n: the pixels of ``mask`` it holds, where they lie, and their spread along
+    ``axis`` left once their position across it explains what it can (the standard deviation of
+    the residual of the along coordinate regressed on the across one).
 
     A shear or a small turn that the alignment left (a letter leaning as if italic) moves a
     letter's pixels along the logo in proportion to their place across it, and the regression
@@ -1051,7 +1067,7 @@ def _widths(mask: np.ndarray, label: np.ndarray, n: int, axis: np.ndarray) -> tu
     vcc = sums(across * across) / m - mc * mc
     vac = sums(along * across) / m - ma * mc
     residual = vaa - vac * vac / np.maximum(vcc, 1e-9)
-    return count, np.sqrt(np.maximum(residual, 0.0))
+    return _Spreads(count, ma, mc, np.sqrt(np.maximum(residual, 0.0)), np.sqrt(np.maximum(vcc, 0.0)))
 
 
 def _nearest_of(ink: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1071,14 +1087,13 @@ def _letters(template: Template, ink: np.ndarray, axis: np.ndarray) -> _Letters:
     stroke = max(template.stroke_px, 1.0)
     n, labels = cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)
     dist, nearest = _nearest_of(ink, labels)
-    size, spread = _widths(ink, labels, n - 1, axis)
-    # a band of even spread is sqrt(12) standard deviations wide
-    wide = ((size >= MIN_LETTER_SHARE * max(int(ink.sum()), 1))
-            & (math.sqrt(12.0) * spread >= MIN_LETTER_STROKES * stroke))
+    pieces = _spreads(ink, labels, n - 1, axis)
+    wide = ((pieces.count >= MIN_LETTER_SHARE * max(int(ink.sum()), 1))
+            & (BAND_WIDTH_PER_SD * pieces.width >= MIN_LETTER_STROKES * stroke))
     keep = np.zeros(n, np.int32)
     keep[1:][wide] = np.arange(1, int(wide.sum()) + 1)
     label = np.where((dist <= PART_REACH_STROKES * stroke) & template.region, keep[nearest], 0)
-    return _Letters(label.astype(np.int32), spread[wide], size[wide].astype(np.int64), axis)
+    return _Letters(label.astype(np.int32), pieces[wide], axis)
 
 
 def logo_letters(template: Template) -> _Letters:
@@ -1100,12 +1115,17 @@ def letter_width_ratio(letters: _Letters, ink: np.ndarray) -> float:
     0.98-1.02.
     1.0 where the references have no letter wide enough to measure; 0.0 where the photo shows
     none of them."""
-    n = len(letters.width)
-    if not n:
+    if not len(letters.reference.count):
         return 1.0
-    count, width = _widths(ink & (letters.label > 0), letters.label, n, letters.axis)
-    seen = count >= MIN_LETTER_SEEN * letters.size
-    return float(np.median(width[seen] / letters.width[seen])) if seen.any() else 0.0
+    photo, seen = _photo_letters(letters, ink)
+    return float(np.median(photo.width[seen] / letters.reference.width[seen])) if seen.any() else 0.0
+
+
+def _photo_letters(letters: _Letters, ink: np.ndarray) -> tuple[_Spreads, np.ndarray]:
+    """The photo's ink nearest each of the references' letters, and which of them it shows
+    enough of to measure (:data:`MIN_LETTER_SEEN`; a missing letter is the overlap's to tell)."""
+    photo = _spreads(ink & (letters.label > 0), letters.label, len(letters.reference.count), letters.axis)
+    return photo, photo.count >= MIN_LETTER_SEEN * letters.reference.count
 
 
 #: The logo's parts (its mark, its words) are the pieces of the references' ink that lie within
@@ -1260,6 +1280,25 @@ def _template_parts(template: Template) -> _TemplateParts:
     return result
 
 
+def compared_ink(template: Template, raw: np.ndarray) -> np.ndarray:
+    """The photo's ink (``raw``: its soft map above one half, in the region) that the shape metrics
+    compare with the references' pieces that do not reach the region's border.
+
+    Left out are the photo's pieces that lie mostly off the references' other ink or where their
+    left-out pieces lie: a letter at the end of a wordmark the references' region cuts close to
+    reached its border in their template and was left out, but not in an authentic photo
+    (held-out seed 3030, casa-mirgar a07), whose wordmark then measured 1.12 times longer and
+    FAILED. A photo's letter that reaches the border where the references' stops short of it
+    stays in: studio-norzel's last letter (seed 6060, a02), a few pixels further out in an
+    authentic photo, was left out as the bench would be, and the wordmark measured 0.93 times
+    as long and FAILED."""
+    parts = _template_parts(template)
+    if parts.ink is template.ink:                   # the references' ink is mostly at the border: keep all
+        return raw
+    at_border = border_ink(raw, template.region, template.stroke_px, parts.ink, near=parts.near_kept)
+    return raw & ~at_border & ~parts.left_out
+
+
 def compare(template: Template, soft: np.ndarray, *, pieces: tuple[_Part, ...] = (), letters: bool = False
             ) -> tuple[dict[str, float], np.ndarray]:
     """Shape metrics of a photo's soft ink map against the template, and the difference map.
@@ -1277,23 +1316,12 @@ def compare(template: Template, soft: np.ndarray, *, pieces: tuple[_Part, ...] =
     # the item's edge against the bench, at the region's border, is no part of the logo. The local
     # difference leaves out the photo's pieces that reach the border and lie mostly where the
     # references have no ink (it keeps the rest: a mark the region cuts through must still be missed
-    # when it is missing) ...
+    # when it is missing); the shape metrics compare :func:`compared_ink`
     parts = _template_parts(template)
     t_ink = parts.ink
     local_soft = np.where(border_ink(raw, region, template.stroke_px, template.ink, near=parts.near_ink), 0,
                           soft).astype(np.float32)
-    # ... the shape metrics leave out the references' pieces that reach the border, and the photo's that
-    # lie mostly off the references' other ink or where their left-out pieces lie: a letter at the end
-    # of a wordmark the references' region cuts close to reached its border in their template and was
-    # left out, but not in an authentic photo (held-out seed 3030, casa-mirgar a07), whose wordmark then
-    # measured 1.12 times longer and FAILED. A photo's letter that reaches the border where the
-    # references' stops short of it stays in: studio-norzel's last letter (seed 6060, a02), a few pixels
-    # further out in an authentic photo, was left out as the bench would be, and the wordmark measured
-    # 0.93 times as long and FAILED.
-    if t_ink is template.ink:                       # the references' ink is mostly at the border: keep all
-        ink = raw
-    else:
-        ink = raw & ~border_ink(raw, region, template.stroke_px, t_ink, near=parts.near_kept) & ~parts.left_out
+    ink = compared_ink(template, raw)
     centre, axis, t_extent, t_profile = parts.centre, parts.axis, parts.extent_px, parts.profile
     t_soft = template.soft
     soft = np.where(raw & ~ink, 0, soft).astype(np.float32)
@@ -1469,6 +1497,60 @@ def overlay(frame_rgb: np.ndarray, heat: np.ndarray, region: np.ndarray) -> np.n
     colour = cv2.cvtColor(cv2.applyColorMap((h * 255).astype(np.uint8), cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
     out = cv2.addWeighted(np.ascontiguousarray(frame_rgb, np.uint8), 0.55, colour, 0.45, 0.0)
     return np.where(region[..., None], out, cv2.convertScaleAbs(out, alpha=0.4))
+
+
+@dataclass(frozen=True)
+class LetterBox:
+    """One measured letter in the frame: where it lies in the references and in the photo, each a
+    box (4 corners, frame px) as wide as the letter is along the logo (its width as
+    :func:`letter_width_ratio` measures it, drawn as a band of even ink) and as tall as it is
+    across; and the photo's width over the references'."""
+
+    reference: np.ndarray
+    photo: np.ndarray
+    ratio: float
+
+
+def letter_boxes(template: Template, soft: np.ndarray) -> tuple[LetterBox, ...]:
+    """The letters of the photo's soft ink map that :func:`letter_width_ratio` measures, boxed."""
+    letters = _template_parts(template).letters
+    photo, seen = _photo_letters(letters, compared_ink(template, (soft > 0.5) & template.region))
+    ref, (a0, a1) = letters.reference, letters.axis
+
+    def box(s: _Spreads, i: int) -> np.ndarray:
+        half_w, half_h = BAND_WIDTH_PER_SD / 2 * s.width[i], BAND_WIDTH_PER_SD / 2 * s.height[i]
+        along = s.along[i] + half_w * np.array([-1, 1, 1, -1])
+        across = s.across[i] + half_h * np.array([-1, -1, 1, 1])
+        return np.column_stack([along * a0 - across * a1, along * a1 + across * a0])
+
+    return tuple(LetterBox(box(ref, i), box(photo, i), float(photo.width[i] / ref.width[i]))
+                 for i in np.flatnonzero(seen))
+
+
+#: Colours (RGB) of the letters' evidence: the references' letter, the photo's.
+LETTER_COLOURS = ((40, 200, 60), (230, 40, 200))
+#: The letters' evidence is drawn at this many times the frame's size, so that neighbouring boxes stay apart.
+LETTER_DRAWING_SCALE = 2
+
+
+def draw_letters(frame_rgb: np.ndarray, template: Template, soft: np.ndarray) -> np.ndarray:
+    """The aligned photo with each measured letter's :class:`LetterBox` drawn (RGB uint8, at
+    :data:`LETTER_DRAWING_SCALE` times its size): green where the references' letter lies, magenta
+    where the photo's does, with the photo's width over the references' above it.
+
+    A spacing counterfeit's letters, registered onto the references' letter positions, show boxes
+    narrower or wider than the references' all along the wordmark; a changed typeface shows them
+    differing letter by letter."""
+    up = LETTER_DRAWING_SCALE
+    img = cv2.resize(frame_rgb, None, fx=up, fy=up, interpolation=cv2.INTER_LINEAR)
+    for letter in letter_boxes(template, soft):
+        theirs, ours = (np.round(up * b).astype(np.int32) for b in (letter.reference, letter.photo))
+        cv2.polylines(img, [ours], True, LETTER_COLOURS[1], 2, cv2.LINE_AA)
+        cv2.polylines(img, [theirs], True, LETTER_COLOURS[0], 1, cv2.LINE_AA)    # thin, over the photo's
+        top = int(min(theirs[:, 1].min(), ours[:, 1].min())) - 4
+        cv2.putText(img, f"{letter.ratio:.2f}", (int(ours[:, 0].min()), max(top, 10)),
+                    cv2.FONT_HERSHEY_SIMPLEX, 0.4, LETTER_COLOURS[1], 1, cv2.LINE_AA)
+    return img
 
 
 def draw_matches(ref_rgb: np.ndarray, photo_rgb: np.ndarray, alignment: Alignment) -> np.ndarray:

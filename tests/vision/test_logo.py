@@ -49,7 +49,9 @@ def test_each_logo_tell_fails_with_a_reason(zone: dict) -> None:
     assert result.score < 0.5
     failed = [f for f in result.findings if not f.passed]
     assert failed and all(f.message and f.expected for f in failed)
-    assert {e.name for e in result.evidence} == {"aligned", "difference", "matches"}
+    # the letters as measured are drawn where their width is what fails
+    letters = {"letters"} if any(f.metric == logo.LETTER_WIDTH for f in failed) else set()
+    assert {e.name for e in result.evidence} == {"aligned", "difference", "matches"} | letters
 
 
 @pytest.mark.parametrize("zone", AUTHENTIC, ids=lambda z: z["photo"].split("samples/")[-1])
@@ -732,7 +734,7 @@ def test_letters_spaced_wider_read_narrower_once_registered_on_the_references_le
     region = np.ones(refs[0].shape, bool)
     template = shape_compare.make_template(refs, region)
     letters = shape_compare.logo_letters(template)
-    assert len(letters.width) >= 5           # M, A, S, O, N (the I is as narrow as its stroke)
+    assert len(letters.reference.width) >= 5           # M, A, S, O, N (the I is as narrow as its stroke)
 
     def ratio(soft: np.ndarray) -> float:
         return shape_compare.compare(template, soft, letters=True)[0]["letter_width_ratio"]
@@ -754,6 +756,43 @@ def test_letters_spaced_wider_read_narrower_once_registered_on_the_references_le
     assert stretched["letter_width_ratio"] < 0.92
 
 
+def _box_width(corners: np.ndarray) -> float:
+    return float(np.linalg.norm(corners[1] - corners[0]))
+
+
+def test_the_letters_picture_boxes_each_letter_where_the_references_and_the_photo_put_it() -> None:
+    """The inspector sees which letters are narrower or wider: each measured letter boxed as wide
+    as the references' letter and as the photo's, at the same place, with their ratio."""
+    refs = [_wordmark(12, blur=b) for b in (0.8, 1.0, 1.2)]
+    template = shape_compare.make_template(refs, np.ones(refs[0].shape, bool))
+    wide = _wordmark(20)
+    xs = np.nonzero(wide.max(axis=0) > 0.5)[0]
+    ts = np.nonzero(template.ink.any(axis=0))[0]
+    scale = (ts[-1] - ts[0]) / (xs[-1] - xs[0])
+    squeezed = cv2.warpAffine(wide, np.float32([[scale, 0, ts[0] - scale * xs[0]], [0, 1, 0]]), wide.shape[::-1],
+                              flags=cv2.INTER_LINEAR)
+    boxes = shape_compare.letter_boxes(template, squeezed)
+    assert len(boxes) >= 5
+    ratio = shape_compare.compare(template, squeezed, letters=True)[0]["letter_width_ratio"]
+    assert np.median([b.ratio for b in boxes]) == pytest.approx(ratio)
+    for b in boxes:
+        assert b.ratio == pytest.approx(_box_width(b.photo) / _box_width(b.reference))
+        assert b.ratio < 0.95
+        assert np.linalg.norm(b.photo.mean(axis=0) - b.reference.mean(axis=0)) < template.stroke_px
+    same = shape_compare.letter_boxes(template, refs[1])
+    assert all(b.ratio == pytest.approx(1.0, abs=0.05) for b in same)
+
+    frame = cv2.cvtColor(((1 - np.clip(squeezed, 0, 1)) * 255).astype(np.uint8), cv2.COLOR_GRAY2RGB)
+    picture = shape_compare.draw_letters(frame, template, squeezed)
+    up = shape_compare.LETTER_DRAWING_SCALE
+    assert picture.shape == (frame.shape[0] * up, frame.shape[1] * up, 3)
+    for colour in shape_compare.LETTER_COLOURS:
+        drawn = np.abs(picture.astype(int) - colour).max(axis=2) < 40
+        ys, xs = np.nonzero(drawn)
+        # every letter is boxed in both colours: the drawing spans the whole wordmark
+        assert xs.min() < up * (ts[0] + 10) and xs.max() > up * (ts[-1] - 10)
+
+
 def test_a_wordmark_spaced_tighter_fails_on_its_letters_width() -> None:
     """casa-yorir (held-out seed 6363) c02 sets its letters tighter, and the pack has no spacing
     counterfeit. Aligned on its letters, the wordmark is stretched back to the references' length
@@ -770,7 +809,11 @@ def test_a_wordmark_spaced_tighter_fails_on_its_letters_width() -> None:
     assert findings["extent_ratio"].passed
     assert not findings["letter_width_ratio"].passed and findings["letter_width_ratio"].value > 1.0
     assert "wider" in findings["letter_width_ratio"].message
-    authentic_pass(logo.analyse, prep, 6363, design, ("a01", "a02"), "logo")
+    pictures = {e.name: e.image for e in result.evidence}
+    assert pictures["letters"].shape[:2] == tuple(shape_compare.LETTER_DRAWING_SCALE * n
+                                                   for n in pictures["aligned"].shape[:2])
+    for authentic in authentic_pass(logo.analyse, prep, 6363, design, ("a01", "a02"), "logo"):
+        assert "letters" not in {e.name for e in authentic.evidence}     # drawn where they differ
 
 
 def test_a_stem_or_a_diagonal_alone_is_not_a_letter() -> None:
@@ -784,5 +827,5 @@ def test_a_stem_or_a_diagonal_alone_is_not_a_letter() -> None:
     soft = cv2.GaussianBlur(ink.astype(np.float32) / 255, (0, 0), 1.0)
     template = shape_compare.make_template([soft, soft], np.ones(soft.shape, bool))
     letters = shape_compare.logo_letters(template)
-    assert len(letters.width) == 1
+    assert len(letters.reference.width) == 1
     assert letters.label[60, 280 - 28] == 1 and letters.label[60, 60] == 0 and letters.label[60, 155] == 0

@@ -50,7 +50,7 @@ FLICKER_MS = 250
 #: Zone kinds judged by measurements rather than by aligning pictures.
 MEASURED_KINDS = ("stitching", "code", "texture")
 #: The evidence pictures that show measurements drawn on the photo, by preference.
-MEASUREMENT_EVIDENCE = ("measurements", "code")
+MEASUREMENT_EVIDENCE = ("measurements", "code", "letters")
 
 
 class Mode(Enum):
@@ -62,7 +62,8 @@ class Mode(Enum):
                  "contradicts the differences, laid over the reference (opacity slider)")
     HEAT_MAP = ("Heat map", "H", "Where the photo differs from the references (red = most)")
     MATCHES = ("Matched points", "M", "Features matched between the best reference and the photo")
-    MEASUREMENTS = ("Measurements", "G", "Stitches, scale card or serial code as the machine measured them")
+    MEASUREMENTS = ("Measurements", "G", "Stitches, scale card, serial code or a logo's letters as the machine "
+                    "measured them")
 
     def __init__(self, title: str, key: str, tip: str):
         self.title, self.key, self.tip = title, key, tip
@@ -112,7 +113,8 @@ def why_unavailable(zone: Zone, mode: Mode) -> str | None:
     if zone.get("retake"):
         cause = f"the photo was not usable ({zone['retake']})"
     elif mode is Mode.MEASUREMENTS:
-        cause = (f"nothing is measured on a {kind} zone" if kind not in ("stitching", "code")
+        cause = ("a logo's letters are drawn only where their width differs from the references'"
+                 if kind == "logo" else f"nothing is measured on a {kind} zone" if kind not in ("stitching", "code")
                  else "the machine could not measure this photo")
     elif kind in MEASURED_KINDS:
         cause = f"a {kind} zone is judged by measurements, not by aligning pictures"

@@ -235,6 +235,51 @@ def test_a_contradicted_logo_shows_the_confirmed_alignment_over_the_reference(
     assert shows(context, left, evidence_sha(view, "logo", "aligned"))
 
 
+def test_a_logo_failed_on_its_letters_width_shows_the_letters_measured(
+        qtbot: QtBot, context_for: Callable[[str], BenchContext], tmp_path: Path) -> None:
+    """casa-yorir's counterfeit c02 of held-out seed 6363 sets its letters tighter; its logo FAILS on
+    their width (tests/vision/test_logo.py), here on an otherwise authentic item. The measurements mode shows each letter boxed as the
+    references have it and as the photo does; a logo whose letters pass has no such picture, and
+    the key says why."""
+    context = context_for("ines")
+    design = heldout_design(6363, "casa-yorir")
+    truth = heldout_brand(6363, design, tmp_path)
+    item = next(i for i in truth["items"] if i["expected_verdict"] == "PASS")
+    photos = {z["zone"]: (tmp_path / z["photo"]).read_bytes() for z in item["zones"]}
+    fake = heldout_photo(6363, design, "c02", "logo", tell="spacing")[0]
+    photos["logo"] = cv2.imencode(".png", cv2.cvtColor(fake, cv2.COLOR_RGB2BGR))[1].tobytes()
+    import_pack(tmp_path / "packs" / design.brand, session_factory=context.workstation.session_factory,
+                store=context.workstation.store)
+    context.cases.open(context.user, Intake("C-8", item["brand"], item["model"]))
+    for zone, data in photos.items():
+        context.cases.take_photo(context.user, "C-8", zone, data)
+    view = context.cases.analyse(context.user, "C-8")
+    logo = next(z for z in view.zones if z["zone"] == "logo")
+    assert logo["status"] == "fail"
+    assert any(f["metric"] == "letter_width_ratio" and not f["passed"] for f in logo["findings"])
+
+    panel = ComparePanel(context)
+    qtbot.addWidget(panel)
+    show_active(qtbot, panel)
+    panel.show_case(view)
+    settle(qtbot, panel)
+    panel.select_zone("logo")
+    settle(qtbot, panel)
+    panel.zones.setFocus()
+    qtbot.keyClick(panel.zones, Qt.Key.Key_G)
+    settle(qtbot, panel)
+    assert panel.mode is Mode.MEASUREMENTS
+    assert shows(context, panel.pair.left, evidence_sha(view, "logo", "letters"))
+
+    passed = analysed_case(context, "maison-aurel/a01")
+    panel.show_case(passed)
+    settle(qtbot, panel)
+    panel.select_zone("front-logo")
+    settle(qtbot, panel)
+    assert not panel.mode_buttons[Mode.MEASUREMENTS].isEnabled()
+    assert "drawn only where their width differs" in panel.mode_buttons[Mode.MEASUREMENTS].toolTip()
+
+
 def test_a_case_not_analysed_yet_says_so(qtbot: QtBot, context_for: Callable[[str], BenchContext]) -> None:
     context = context_for("ines")
     view = context.cases.open(context.user, Intake("C-2", "maison-aurel", "city-tote"))
