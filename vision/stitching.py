@@ -1470,7 +1470,7 @@ def analyse(prepared: StitchingPrepared, photo: np.ndarray) -> ZoneAnalysis:
         verdict = "pass" if ok else "fail"
         if not ok and m.pitch_cv <= cv_borderline_factor(m.spacing_count) * prepared.max_cv:
             verdict = "borderline"
-            msg += (f" (by no more than a variation measured on {m.spacing_count} spacings may be off: "
+            msg += (f" (past it by no more than a variation read on {m.spacing_count} spacings can be off: "
                     "check by eye)")
         findings.append(Finding("pitch_cv", float(m.pitch_cv), expected, ok, msg))
         verdicts.append(verdict)
