@@ -47,7 +47,7 @@ MIN_STROKE_PX = 2.5
 COUNTERFEIT_MIN_INLIERS = 25
 
 #: The letters' width where the alignment put them (see :func:`vision.shape_compare.letter_width_ratio`).
-LETTER_WIDTH = "letter_width_ratio"
+LETTER_WIDTH = sc.LETTER_WIDTH
 #: Per metric: the floor of its bound (the method's own resolution), in badness units; ``part_iou``
 #: for each of the logo's parts (see :func:`metrics_of`).
 FLOORS = {"shape_iou": 0.08, "stroke_width_ratio": 0.10, "extent_ratio": 0.03,

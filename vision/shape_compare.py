@@ -1004,7 +1004,7 @@ class _TemplateParts:
 
 #: A letter's width is measured where it holds at least this share of the logo's ink ...
 MIN_LETTER_SHARE = 0.02
-#: ... and is at least this many strokes wide along the logo, leaning or not (:func:`_widths`):
+#: ... and is at least this many strokes wide along the logo, leaning or not (:func:`_spreads`):
 #: a stem or a diagonal alone is as wide as its stroke, which the photo's blur and the ink's
 #: weight widen. atelier-xanzel's serif capitals (held-out seed 8282) keep only their stems and
 #: diagonals in the ink map; taken for letters, they read 1.8-2.2 times as wide in authentic
@@ -1015,6 +1015,8 @@ MIN_LETTER_STROKES = 2.0
 MIN_LETTER_SEEN = 0.3
 #: A band of even density is this many standard deviations wide.
 BAND_WIDTH_PER_SD = math.sqrt(12.0)
+#: The letters' width where the alignment put them (:func:`letter_width_ratio`).
+LETTER_WIDTH = "letter_width_ratio"
 
 
 @dataclass(frozen=True)
@@ -1102,7 +1104,7 @@ def logo_letters(template: Template) -> _Letters:
 
 
 def letter_width_ratio(letters: _Letters, ink: np.ndarray) -> float:
-    """The photo's letters' width along the logo over the references' (:func:`_widths`), median
+    """The photo's letters' width along the logo over the references' (:func:`_spreads`), median
     over the letters.
 
     The alignment registers the photo by its features, which lie on the letters, so a wordmark
@@ -1360,7 +1362,7 @@ def compare(template: Template, soft: np.ndarray, *, pieces: tuple[_Part, ...] =
     values = {"shape_iou": iou, "tolerant_match": tolerant, "stroke_width_ratio": ratio, "extent_ratio": ext_ratio,
               "spacing_profile_corr": corr, "local_difference": local}
     if letters:
-        values["letter_width_ratio"] = letter_width_ratio(parts.letters, ink)
+        values[LETTER_WIDTH] = letter_width_ratio(parts.letters, ink)
     values.update((part_metric(k), _part_iou(p, soft)) for k, p in enumerate(pieces, 1))
     return values, heat
 
@@ -1372,7 +1374,7 @@ DIRECTION = {"shape_iou": "high", "part_iou": "high", "spacing_profile_corr": "h
              "stroke_width_ratio": "ratio", "extent_ratio": "ratio", "outline_iou": "high",
              "aspect_ratio": "ratio", "engraving_match": "high", "engraving_stroke_ratio": "ratio",
              "engraving_difference": "low", "engraving_profile_corr": "high", "engraving_letter_overlap": "high",
-             "letter_width_ratio": "ratio"}
+             LETTER_WIDTH: "ratio"}
 
 
 def badness(metric: str, value: float) -> float:
@@ -1453,7 +1455,7 @@ DECISIVE_FACTOR = 1.0
 #: worst part's overlap, 0.85 against a bound of 0.87, decisive from 0.86 on, where the pack's
 #: weight fake read. The letters' width, a median over a dozen letters: studio-rosir's weight
 #: fake (6969) read 1.054 against a bound of 1.051, and an authentic logo at 1.056 FAILED.
-NOISY_AT_THE_BOUND = frozenset({PART_IOU, "letter_width_ratio"})
+NOISY_AT_THE_BOUND = frozenset({PART_IOU, LETTER_WIDTH})
 
 
 def calibrate(metric: str, authentic: list[float], counterfeit: list[float], floor: float,

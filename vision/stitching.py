@@ -1156,7 +1156,6 @@ class StitchingPrepared:
     angle_uncertainty: float              # degrees
     max_cv: float | None                  # None: regularity cannot be judged (no reference measured)
     reference_pitch_mm: float | None
-    reference_count: float | None = None  # median stitches found on a reference seam
     references: tuple[Measured | None, ...] = field(default=())
     counterfeits: tuple[Measured | None, ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
@@ -1251,8 +1250,7 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
         max_cv = max(CV_FACTOR * max(cvs), float(np.median(cvs)) + CV_SIGMAS * sd)
     return StitchingPrepared(polarity, reliable, (float(pitch_range[0]), float(pitch_range[1])), pitch_source, u_p,
                              (float(angle_range[0]), float(angle_range[1])), angle_source, u_a, max_cv,
-                             ref_pitch, float(np.median([m.stitch_count for m in good])) if good else None,
-                             tuple(_measured(m) for m in ref_m),
+                             ref_pitch, tuple(_measured(m) for m in ref_m),
                              tuple(_measured(m) for m in fake_m), tuple(notes), reading)
 
 

@@ -51,6 +51,12 @@ FLICKER_MS = 250
 MEASURED_KINDS = ("stitching", "code", "texture")
 #: The evidence pictures that show measurements drawn on the photo, by preference.
 MEASUREMENT_EVIDENCE = ("measurements", "code", "letters")
+#: Why a zone of a kind that has measurements drawn shows none (any other kind has none to show).
+MEASUREMENTS_MISSING = {
+    "stitching": "the machine could not measure this photo",
+    "code": "the machine could not measure this photo",
+    "logo": "a logo's letters are drawn only where their width differs from the references'",
+}
 
 
 class Mode(Enum):
@@ -113,9 +119,7 @@ def why_unavailable(zone: Zone, mode: Mode) -> str | None:
     if zone.get("retake"):
         cause = f"the photo was not usable ({zone['retake']})"
     elif mode is Mode.MEASUREMENTS:
-        cause = ("a logo's letters are drawn only where their width differs from the references'"
-                 if kind == "logo" else f"nothing is measured on a {kind} zone" if kind not in ("stitching", "code")
-                 else "the machine could not measure this photo")
+        cause = MEASUREMENTS_MISSING.get(kind, f"nothing is measured on a {kind} zone")
     elif kind in MEASURED_KINDS:
         cause = f"a {kind} zone is judged by measurements, not by aligning pictures"
     elif mode is Mode.CONFIRMED:
