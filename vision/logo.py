@@ -49,11 +49,15 @@ COUNTERFEIT_MIN_INLIERS = 25
 #: The letters' width where the alignment put them (see :func:`vision.shape_compare.letter_width_ratio`).
 LETTER_WIDTH = sc.LETTER_WIDTH
 #: Per metric: the floor of its bound (the method's own resolution), in badness units; ``part_iou``
-#: for each of the logo's parts (see :func:`metrics_of`).
+#: and ``part_scale`` for each of the logo's parts (see :func:`metrics_of`). A part's size is a length
+#: ratio of its ink as the logo's extent is, and has its floor.
 FLOORS = {"shape_iou": 0.08, "stroke_width_ratio": 0.10, "extent_ratio": 0.03,
-          "spacing_profile_corr": 0.03, "local_difference": 0.12, LETTER_WIDTH: 0.04, sc.PART_IOU: 0.08}
-#: The metrics measured over the whole logo.
-WHOLE_METRICS = tuple(m for m in FLOORS if m != sc.PART_IOU)
+          "spacing_profile_corr": 0.03, "local_difference": 0.12, LETTER_WIDTH: 0.04, sc.PART_IOU: 0.08,
+          sc.PART_SCALE: 0.03}
+#: The metrics of each of the logo's parts ...
+PART_METRICS = (sc.PART_IOU, sc.PART_SCALE)
+#: ... and those measured over the whole logo.
+WHOLE_METRICS = tuple(m for m in FLOORS if m not in PART_METRICS)
 
 NOT_FOUND = "logo not found in the photo: frame the logo squarely and fill the frame"
 
@@ -319,10 +323,15 @@ def metrics_of(shapes: ShapeReference) -> tuple[str, ...]:
     authentic photos, its words by 0.92-0.96 (casa-olel, held-out seed 2718). Under one bound for
     the worst of them, set by the mark's spread, a counterfeit whose words were spaced a tenth of
     an em wider, overlapping by 0.82, PASSED. The letters' width only where the references have
-    letters wide enough to measure (:func:`vision.shape_compare.logo_letters`)."""
+    letters wide enough to measure (:func:`vision.shape_compare.logo_letters`).
+
+    Where the logo has two parts or more, each part's size as well (``part_scale``): the
+    proportions between a mark and the words. A logo of one part has its size in ``extent_ratio``."""
     whole = tuple(m for m in WHOLE_METRICS
                   if m != LETTER_WIDTH or sc.logo_letters(shapes.template).reference.count.size)
-    return whole + tuple(sc.part_metric(k) for k in range(1, len(sc.logo_parts(shapes.template)) + 1))
+    n = len(sc.logo_parts(shapes.template))
+    bases = PART_METRICS if n > 1 else (sc.PART_IOU,)
+    return whole + tuple(sc.part_metric(k, base) for base in bases for k in range(1, n + 1))
 
 
 def loo_values(shapes: ShapeReference) -> list[dict[str, float]]:
@@ -576,21 +585,38 @@ WORDING = {
 _describe = partial(sc.sentence, WORDING)
 
 
+#: How the parts' finding reads, per part metric: passed, then failed (``str.format`` with ``which``
+#: part, ``value``, ``exp`` and, for the size, ``direction``).
+PART_WORDING = {
+    sc.PART_IOU: sc.Wording(
+        "Each part of the logo (its mark, each word) matches the reference's, registered on its own "
+        "(closest to its bound: {which}, overlap {value:.2f}, authentic {exp})",
+        "One part of the logo ({which}: its mark or a word) differs from the reference's, registered "
+        "on its own (overlap {value:.2f}, authentic {exp}): a mark of another shape or a missing one, or a "
+        "word changed or spaced differently; see the difference map"),
+    sc.PART_SCALE: sc.Wording(
+        "Each part of the logo (its mark, each word) is the reference's size, registered on its own "
+        "(closest to its bound: {which}, {value:.2f} times, authentic {exp})",
+        "One part of the logo ({which}: its mark or a word) is {direction} than the reference's, registered "
+        "on its own ({value:.2f} times, authentic {exp}): the proportions between the mark and the words "
+        "differ, or a word is spaced differently; see the difference map", "larger", "smaller"),
+}
+
+
 def part_finding(bounds: list[sc.Bound], values: dict[str, float]) -> Finding | None:
-    """One finding for the logo's parts, each against its own bound: the part nearest its bound,
-    or furthest past it, speaks for them all (None for a logo without parts)."""
+    """One finding for one metric of the logo's parts (all ``bounds`` are of it), each part against
+    its own bound: the part nearest its bound, or furthest past it, speaks for them all (None for a
+    logo without parts)."""
     if not bounds:
         return None
     worst = min(bounds, key=lambda b: b.margin(values[b.metric]))
-    value, k, n = float(values[worst.metric]), worst.metric.partition(":")[2], len(bounds)
+    base, _, k = worst.metric.partition(":")
+    value, n = float(values[worst.metric]), len(bounds)
     ok = all(b.passed(values[b.metric]) for b in bounds)
     which = "the logo's only part" if n == 1 else f"part {k} of {n} along the logo"
-    return Finding(sc.PART_IOU, value, worst.expected(), ok,
-                   f"Each part of the logo (its mark, each word) matches the reference's, registered on its own "
-                   f"(closest to its bound: {which}, overlap {value:.2f}, authentic {worst.expected()})" if ok else
-                   f"One part of the logo ({which}: its mark or a word) differs from the reference's, registered "
-                   f"on its own (overlap {value:.2f}, authentic {worst.expected()}): a mark of another shape or a "
-                   "missing one, or a word changed or spaced differently; see the difference map")
+    w = PART_WORDING[base]
+    return Finding(base, value, worst.expected(), ok, (w.passed if ok else w.failed).format(
+        which=which, value=value, exp=worst.expected(), direction=w.larger if value > 1 else w.smaller))
 
 
 def status_of(bounds: tuple[sc.Bound, ...], values: dict[str, float], *, blur_explains_weight: bool = False) -> Status:
@@ -647,12 +673,13 @@ def not_decisive(findings: list[Finding] | tuple[Finding, ...], evidence: list[E
 def judge(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], located: Located,
           describe_fn=_describe, title: str = "logo") -> tuple[list[Finding], list[Evidence], float, Status]:
     values, heat, soft = measure(shapes, located)
-    of_part = [sc.base_metric(b.metric) == sc.PART_IOU for b in bounds]
     findings = [Finding(b.metric, float(values[b.metric]), b.expected(), b.passed(values[b.metric]),
-                        describe_fn(b.metric, float(values[b.metric]), b)) for b, p in zip(bounds, of_part) if not p]
-    parts = part_finding([b for b, p in zip(bounds, of_part) if p], values)
-    if parts is not None:
-        findings.append(parts)
+                        describe_fn(b.metric, float(values[b.metric]), b))
+                for b in bounds if sc.base_metric(b.metric) not in PART_METRICS]
+    for base in PART_METRICS:
+        parts = part_finding([b for b in bounds if sc.base_metric(b.metric) == base], values)
+        if parts is not None:
+            findings.append(parts)
     blurred = weight_blurred(shapes, bounds, values, located.frame_rgb)
     if blurred is not None:
         findings.append(blurred)

@@ -1202,13 +1202,18 @@ def logo_parts(template: Template, holding: Template | None = None) -> tuple[_Pa
     return tuple(_Part.of(p.box, p.zone, p.stroke_px, p.reduction, holding.soft) for p in pieces)
 
 
-#: A logo's part overlaps are the metrics ``part_iou:1``, ``part_iou:2``... (see :func:`part_metric`).
+#: A logo's part overlaps are the metrics ``part_iou:1``, ``part_iou:2``... (see :func:`part_metric`) ...
 PART_IOU = "part_iou"
+#: ... and their sizes ``part_scale:1``...: the scale of each part's own registration, the photo's
+#: part over the references' (the square root of the affine map's determinant). A part registered
+#: on its own takes up a change of its size, which its overlap then no longer shows: a mark
+#: enlarged or shrunk by a proportions counterfeit overlaps its reference as well as an authentic one.
+PART_SCALE = "part_scale"
 
 
-def part_metric(k: int) -> str:
-    """The metric of a logo's ``k``-th part (from 1, along the logo)."""
-    return f"{PART_IOU}:{k}"
+def part_metric(k: int, base: str = PART_IOU) -> str:
+    """The metric ``base`` of a logo's ``k``-th part (from 1, along the logo)."""
+    return f"{base}:{k}"
 
 
 def base_metric(metric: str) -> str:
@@ -1225,13 +1230,15 @@ def _registration_image(soft: np.ndarray, stroke_px: float, reduction: int) -> n
     return cv2.resize(blurred, size, interpolation=cv2.INTER_AREA)
 
 
-def _part_iou(part: _Part, soft: np.ndarray) -> float:
-    """Overlap of the photo's ink with one part of the references', the part registered on its own:
-    what is left is its shape, not where the frame's alignment put it (an outline mark at the far
-    end of a logo photographed askew lay a stroke off its reference, and overlapped it by half).
-    Soft ink, not thresholded (the sum of the smaller over the sum of the larger): a thin outline
-    mark on a mottled material, its ink map broken by the blotches where it read just under one
-    half, overlapped by 0.51-0.81 in authentic photos thresholded, 0.68-0.74 soft."""
+def _part_fit(part: _Part, soft: np.ndarray) -> tuple[float, float]:
+    """Overlap of the photo's ink with one part of the references', the part registered on its own,
+    and the scale of that registration (:data:`PART_SCALE`; 1 where it did not converge).
+
+    Registered on its own, what is left is its shape, not where the frame's alignment put it (an
+    outline mark at the far end of a logo photographed askew lay a stroke off its reference, and
+    overlapped it by half). Soft ink, not thresholded (the sum of the smaller over the sum of the
+    larger): a thin outline mark on a mottled material, its ink map broken by the blotches where it
+    read just under one half, overlapped by 0.51-0.81 in authentic photos thresholded, 0.68-0.74 soft."""
     own = _ink_of(part.zone, part.box, soft)
     moving = _registration_image(own, part.stroke_px, part.reduction)
     criteria = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, PART_ECC_ITERATIONS, 1e-4)
@@ -1240,7 +1247,10 @@ def _part_iou(part: _Part, soft: np.ndarray) -> float:
                                        cv2.MOTION_AFFINE, criteria, None, 1)
     except cv2.error:
         warp = None             # no ink, or no convergence: the part as the frame has it
+    scale = 1.0
     if warp is not None:
+        # the map takes the references' part to the photo's: the photo's part is this much larger
+        scale = math.sqrt(abs(float(np.linalg.det(warp[:, :2].astype(np.float64)))))
         # the reduced image's pixel x is the frame's f x + c (pixel centres, c = (f - 1) / 2)
         f = part.reduction
         c = (f - 1) / 2
@@ -1250,7 +1260,7 @@ def _part_iou(part: _Part, soft: np.ndarray) -> float:
         own = cv2.warpAffine(own, full, own.shape[::-1], flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
     photo = np.where(part.zone, own, 0)
     union = float(np.maximum(photo, part.soft).sum())
-    return float(np.minimum(photo, part.soft).sum()) / union if union > 0 else 0.0
+    return (float(np.minimum(photo, part.soft).sum()) / union if union > 0 else 0.0), scale
 
 
 _PARTS: dict[int, tuple[Template, _TemplateParts]] = {}
@@ -1311,7 +1321,8 @@ def compare(template: Template, soft: np.ndarray, *, pieces: tuple[_Part, ...] =
     ``local_difference`` (lower is better; share of ink changed in the worst spot) and, per one
     of the logo's parts in ``pieces`` (:func:`logo_parts`), its overlap :func:`part_metric`
     (higher is better; the part, mark or word, registered on its own: a mark swapped for another
-    of its size is a fifth of a logo's ink or less, and half of the mark's own).
+    of its size is a fifth of a logo's ink or less, and half of the mark's own) and its size
+    (:data:`PART_SCALE`, 1 is best).
     """
     region = template.region
     raw = (soft > 0.5) & region
@@ -1363,15 +1374,16 @@ def compare(template: Template, soft: np.ndarray, *, pieces: tuple[_Part, ...] =
               "spacing_profile_corr": corr, "local_difference": local}
     if letters:
         values[LETTER_WIDTH] = letter_width_ratio(parts.letters, ink)
-    values.update((part_metric(k), _part_iou(p, soft)) for k, p in enumerate(pieces, 1))
+    for k, p in enumerate(pieces, 1):
+        values[part_metric(k)], values[part_metric(k, PART_SCALE)] = _part_fit(p, soft)
     return values, heat
 
 
 # --- calibration -------------------------------------------------------------------------
 
 #: How each metric is judged: "high" (at least), "low" (at most), "ratio" (within a band around 1).
-DIRECTION = {"shape_iou": "high", "part_iou": "high", "spacing_profile_corr": "high", "local_difference": "low",
-             "stroke_width_ratio": "ratio", "extent_ratio": "ratio", "outline_iou": "high",
+DIRECTION = {"shape_iou": "high", PART_IOU: "high", PART_SCALE: "ratio", "spacing_profile_corr": "high",
+             "local_difference": "low", "stroke_width_ratio": "ratio", "extent_ratio": "ratio", "outline_iou": "high",
              "aspect_ratio": "ratio", "engraving_match": "high", "engraving_stroke_ratio": "ratio",
              "engraving_difference": "low", "engraving_profile_corr": "high", "engraving_letter_overlap": "high",
              LETTER_WIDTH: "ratio"}
@@ -1455,7 +1467,7 @@ DECISIVE_FACTOR = 1.0
 #: worst part's overlap, 0.85 against a bound of 0.87, decisive from 0.86 on, where the pack's
 #: weight fake read. The letters' width, a median over a dozen letters: studio-rosir's weight
 #: fake (6969) read 1.054 against a bound of 1.051, and an authentic logo at 1.056 FAILED.
-NOISY_AT_THE_BOUND = frozenset({PART_IOU, LETTER_WIDTH})
+NOISY_AT_THE_BOUND = frozenset({PART_IOU, PART_SCALE, LETTER_WIDTH})
 
 
 def calibrate(metric: str, authentic: list[float], counterfeit: list[float], floor: float,

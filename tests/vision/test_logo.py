@@ -494,6 +494,46 @@ def test_a_mark_swapped_for_another_of_its_size_is_caught_by_the_marks_own_overl
         assert authentic.status is Status.PASS, (item, [f.message for f in authentic.findings if not f.passed])
 
 
+def test_a_mark_resized_by_a_counterfeit_fails_on_its_parts_size() -> None:
+    """studio-belir (held-out seed 1212) c04 draws the brand's diamond at 0.72 of its size. Registered
+    on its own by an affine map, the mark takes up its new size: it overlaps its reference as an
+    authentic mark does (0.70 against >= 0.62), the whole logo too, and only the worst spot lay just
+    past its bound (0.65 against 0.64): inconclusive. The registration's own scale is the mark's
+    size, 0.72 of the references', where authentic parts read 0.98-1.03 and the bound is ~0.96-1.05."""
+    design = heldout_design(1212, "studio-belir")
+    refs, fakes = heldout_pack_zone(1212, design, "logo", ("mark", "typeface", "weight"))
+    prep = logo.prepare(refs, fakes)
+    sizes = [b for b in prep.bounds if shape_compare.base_metric(b.metric) == shape_compare.PART_SCALE]
+    assert len(sizes) == 3                                        # the diamond, STUDIO, BELIR
+    fake, measured = heldout_photo(1212, design, "c04", "logo", tell="proportions")
+    assert measured["mark_size_ratio"] < 0.8 * design.mark.size_ratio
+    result = logo.analyse(prep, fake)
+    assert result.status is Status.FAIL
+    findings = {f.metric: f for f in result.findings}
+    assert findings["part_iou"].passed                            # registered on its own, the shape fits
+    size = findings["part_scale"]
+    assert not size.passed and size.value < 0.8 and "part 1 of 3" in size.message and "smaller" in size.message
+    for result in authentic_pass(logo.analyse, prep, 1212, design, ("a01", "a02"), "logo"):
+        size = {f.metric: f for f in result.findings}["part_scale"]
+        assert abs(size.value - 1.0) < 0.04
+
+
+def test_a_logo_of_one_part_has_its_size_in_its_extent_not_a_parts_size() -> None:
+    """A part's size is the proportion between a logo's parts: maison-fongar's wordmark (held-out
+    seed 2718) is one part, has none, and its size is the logo's extent; the demo's maison-aurel
+    (a mark and two words) has one per part."""
+    design = heldout_design(2718, "maison-fongar")
+    one = logo.prepare(heldout_pack_zone(2718, design, "logo")[0])
+    several = prepared("maison-aurel")
+    for prep, parts in ((one, 1), (several, 3)):
+        assert len(shape_compare.logo_parts(prep.shapes.template)) == parts
+        sizes = [b for b in prep.bounds if shape_compare.base_metric(b.metric) == shape_compare.PART_SCALE]
+        assert len(sizes) == (parts if parts > 1 else 0)
+        assert any(b.metric == "extent_ratio" for b in prep.bounds)
+    result = logo.analyse(one, heldout_photo(2718, design, "a01", "logo")[0])
+    assert "part_scale" not in {f.metric for f in result.findings}
+
+
 def test_each_part_of_a_logo_has_a_bound_of_its_own() -> None:
     """casa-olel (held-out seed 2718): a thin outline triangle and two words. In authentic photos the
     triangle overlaps its reference by 0.70-0.76, the words by 0.92-0.96. c04 spaces the letters a
