@@ -585,8 +585,7 @@ WORDING = {
 _describe = partial(sc.sentence, WORDING)
 
 
-#: How the parts' finding reads, per part metric: passed, then failed (``str.format`` with ``which``
-#: part, ``value``, ``exp`` and, for the size, ``direction``).
+#: How the parts' finding reads, per part metric (as :data:`WORDING`, with ``which`` part as well).
 PART_WORDING = {
     sc.PART_IOU: sc.Wording(
         "Each part of the logo (its mark, each word) matches the reference's, registered on its own "
@@ -609,14 +608,13 @@ def part_finding(bounds: list[sc.Bound], values: dict[str, float]) -> Finding | 
     logo without parts)."""
     if not bounds:
         return None
+    # the least margin: it is outside its bound exactly when any part is
     worst = min(bounds, key=lambda b: b.margin(values[b.metric]))
     base, _, k = worst.metric.partition(":")
     value, n = float(values[worst.metric]), len(bounds)
-    ok = all(b.passed(values[b.metric]) for b in bounds)
     which = "the logo's only part" if n == 1 else f"part {k} of {n} along the logo"
-    w = PART_WORDING[base]
-    return Finding(base, value, worst.expected(), ok, (w.passed if ok else w.failed).format(
-        which=which, value=value, exp=worst.expected(), direction=w.larger if value > 1 else w.smaller))
+    return Finding(base, value, worst.expected(), worst.passed(value),
+                   sc.sentence(PART_WORDING, worst.metric, value, worst, which=which))
 
 
 def status_of(bounds: tuple[sc.Bound, ...], values: dict[str, float], *, blur_explains_weight: bool = False) -> Status:

@@ -1413,11 +1413,13 @@ class Wording:
     smaller: str = ""
 
 
-def sentence(wording: dict[str, Wording], metric: str, value: float, bound: Bound) -> str:
-    """The finding's sentence for ``metric`` from a module's wording table."""
-    w = wording[metric]
+def sentence(wording: dict[str, Wording], metric: str, value: float, bound: Bound, **more: str) -> str:
+    """The finding's sentence for ``metric`` (a part's metric by its :func:`base_metric`) from a
+    module's wording table; ``more``: further fields its templates name."""
+    w = wording[base_metric(metric)]
     template = w.passed if bound.passed(value) else w.failed
-    return template.format(value=value, exp=bound.expected(), direction=w.larger if value > 1 else w.smaller)
+    return template.format(value=value, exp=bound.expected(), direction=w.larger if value > 1 else w.smaller,
+                           **more)
 
 
 @dataclass(frozen=True)
