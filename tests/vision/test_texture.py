@@ -15,6 +15,7 @@ from vision.texture import TexturePrepared, analyse, material_mask, prepare, tex
 from vision.zone import Tolerances
 
 from .demo_data import centre_cut, zone_images
+from .heldout import heldout_design, heldout_pack_zone, heldout_photo
 from .demo_data import sample as demo_sample
 
 @lru_cache(maxsize=None)
@@ -37,7 +38,7 @@ def test_authentic_material_passes(brand: str, item: str) -> None:
     assert result.score >= 0.5
     # no card in the texture shots: the finding must say scale was not checked in mm
     scale = next(f for f in result.findings if f.metric.startswith("grain_scale"))
-    assert scale.metric == "grain_scale_px" and "no scale card" in scale.message
+    assert scale.metric in ("grain_scale_rel", "grain_scale_px") and "no scale card" in scale.message
 
 
 @pytest.mark.parametrize(("brand", "item"), [("maison-aurel", "c07"), ("kestrel-athletics", "c02")])
@@ -69,22 +70,63 @@ def test_different_grain_scale_is_not_passed_and_no_retake_is_asked_when_the_ref
     result = analyse(prepared("maison-aurel"), photo)
     assert result.status is Status.INCONCLUSIVE
     assert result.retake is None
-    scale = next(f for f in result.findings if f.metric == "grain_scale_px")
+    scale = next(f for f in result.findings if f.metric == "grain_scale_rel")   # all of the piece in view
     assert not scale.passed and "no scale card in the references" in scale.message and "by eye" in scale.message
     retaken = analyse(prepared("maison-aurel"), with_scale_card(photo, 100))
     assert retaken.status is Status.INCONCLUSIVE and retaken.retake is None
 
 
-def test_a_photo_taken_further_away_is_asked_for_the_card_when_the_references_were_measured_with_one() -> None:
+def further_away(photo: np.ndarray) -> np.ndarray:
+    """The shot from twice as far: the same photo in the middle of a frame twice its size (the
+    bench around it extended)."""
+    h, w = photo.shape[:2]
+    return cv2.copyMakeBorder(photo, h // 2, h // 2, w // 2, w // 2, cv2.BORDER_REPLICATE)
+
+
+def test_a_photo_taken_further_away_passes_on_the_grain_against_the_material_piece() -> None:
+    """Half as large against the frame, the grain is as large as ever against the piece of
+    material, all of which is in the photo: without a card that tells a distance from a grain."""
+    photo, _ = sample("maison-aurel", "a01")
+    result = analyse(prepared("maison-aurel"), further_away(photo))
+    assert result.status is Status.PASS, [f.message for f in result.findings]
+    scale = next(f for f in result.findings if f.metric.startswith("grain_scale"))
+    assert scale.metric == "grain_scale_rel" and scale.passed
+
+
+def test_an_authentic_piece_shot_from_further_than_the_references_passes() -> None:
+    """maison-mirsol's authentic a07 (held-out seed 1212) was shot from further away than the
+    references: its grain read 0.73 times theirs against the frame, and it was inconclusive."""
+    design = heldout_design(1212, "maison-mirsol")
+    refs, fakes = heldout_pack_zone(1212, design, "material", ("grain_pattern", "grain_scale", "grain_pattern"))
+    result = analyse(prepare(refs, fakes, Tolerances()), heldout_photo(1212, design, "a07", "material")[0])
+    assert result.status is Status.PASS, [f.message for f in result.findings]
+    assert next(f for f in result.findings if f.metric.startswith("grain_scale")).metric == "grain_scale_rel"
+
+
+def test_a_close_up_is_asked_for_the_card_when_the_references_were_measured_with_one() -> None:
+    """A close-up shows none of the piece's edges, so only the frame is left to size the grain
+    against, and the camera distance is unknown: the card settles it."""
     _, refs, fakes = zone_images("maison-aurel", "texture")
     with_card = prepare(tuple(with_scale_card(r, 100) for r in refs), fakes, Tolerances())
-    assert with_card.log_wavelength_mm is not None
-    photo, _ = sample("maison-aurel", "a01")
-    h, w = photo.shape[:2]
-    further = cv2.copyMakeBorder(photo, h // 2, h // 2, w // 2, w // 2, cv2.BORDER_REPLICATE)   # grain half as large
-    result = analyse(with_card, further)
+    assert with_card.references_have_card
+    close_up = centre_cut(sample("maison-aurel", "a01")[0], 0.3)     # grain 2.5 times as large in the frame
+    result = analyse(with_card, close_up)
     assert result.status is Status.INCONCLUSIVE
+    assert next(f for f in result.findings if f.metric.startswith("grain_scale")).metric == "grain_scale_px"
     assert result.retake and "scale card" in result.retake
+
+
+def test_a_coarser_grain_shot_closer_is_not_passed_on_its_size_in_the_frame() -> None:
+    """studio-quinsol's counterfeit (held-out seed 7373, c05) has a grain 1.6-2 times as coarse;
+    shot from further away than the references, it measured within their range against the frame
+    and PASSED. Against the piece of material, all of which is in the photo, it is coarser."""
+    design = heldout_design(7373, "studio-quinsol")
+    refs, fakes = heldout_pack_zone(7373, design, "material", ("grain_scale", "grain_pattern", "grain_scale"))
+    prep = prepare(refs, fakes, Tolerances())
+    result = analyse(prep, heldout_photo(7373, design, "c05", "material", tell="grain_scale")[0])
+    assert result.status is Status.INCONCLUSIVE
+    scale = next(f for f in result.findings if f.metric == "grain_scale_rel")
+    assert not scale.passed and "coarser" in scale.message
 
 
 def test_material_is_found_apart_from_the_bench() -> None:
@@ -128,7 +170,7 @@ def test_statistics_do_not_depend_on_the_photo_resolution() -> None:
     full = texture_stats(photo)
     small = texture_stats(cv2.resize(photo, None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA))
     assert abs(small.coherence - full.coherence) < 0.05
-    assert 0.9 < small.wavelength_px / full.wavelength_px < 1.1
+    assert 0.9 < small.grain_px / full.grain_px < 1.1
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
