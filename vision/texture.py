@@ -254,11 +254,11 @@ def _correlation_length(patch: np.ndarray) -> float:
     directions, falls to half (nan if it stays above within half the patch).
 
     The spectrum's power-weighted mean frequency, which sets the scale the pattern is compared
-    at, is pulled towards the fixed band it is measured in: a grain made 1.6-2 times coarser read
-    only 1.2 times, and the photo's blur and noise moved it by a tenth (held-out seeds 1212-6060,
-    against the rendered scale). The correlation length grows with the grain, and the
-    autocorrelation is the unbiased one (each lag divided by the pixel pairs it has), so the
-    patch's edges do not shorten it."""
+    at, is pulled towards the fixed band it is measured in: grains made 1.6-2 times coarser or
+    0.5-0.65 times finer read 1.1-1.6 times apart, and the photo's blur and noise moved it by a
+    tenth (held-out seeds 1212-5151, against the rendered scale). The correlation length grows
+    with the grain, and the autocorrelation is the unbiased one (each lag divided by the pixel
+    pairs it has), so the patch's edges do not shorten it."""
     n = patch.shape[0]
     x = patch.astype(np.float64) - float(patch.mean())
     size = cv2.getOptimalDFTSize(2 * n)
