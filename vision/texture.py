@@ -260,10 +260,12 @@ def _correlation_length(patch: np.ndarray) -> float:
     with the grain, and the autocorrelation is the unbiased one (each lag divided by the pixel
     pairs it has), so the patch's edges do not shorten it."""
     n = patch.shape[0]
-    x = patch.astype(np.float64) - float(patch.mean())
-    size = cv2.getOptimalDFTSize(2 * n)
-    acf = np.fft.irfft2(np.abs(np.fft.rfft2(x, s=(size, size))) ** 2, s=(size, size))
     reach = n // 2
+    size = cv2.getOptimalDFTSize(n + reach)          # padded so that lags up to reach do not wrap round
+    padded = np.zeros((size, size), np.float32)
+    padded[:n, :n] = patch - float(patch.mean())
+    spectrum = cv2.dft(padded)
+    acf = cv2.idft(cv2.mulSpectrums(spectrum, spectrum, 0, conjB=True), flags=cv2.DFT_REAL_OUTPUT)
     dy = np.arange(-reach, reach + 1)[:, None]
     dx = np.arange(0, reach + 1)[None, :]        # the autocorrelation is symmetric: half the lags do
     pairs = (n - np.abs(dy)) * (n - dx)
