@@ -15,8 +15,8 @@ from vision.texture import TexturePrepared, analyse, material_mask, prepare, tex
 from vision.zone import Tolerances
 
 from .demo_data import centre_cut, zone_images
-from .heldout import heldout_design, heldout_pack_zone, heldout_photo
 from .demo_data import sample as demo_sample
+from .heldout import heldout_design, heldout_pack_zone, heldout_photo
 
 @lru_cache(maxsize=None)
 def prepared(brand: str) -> TexturePrepared:
@@ -116,7 +116,7 @@ def test_a_close_up_is_asked_for_the_card_when_the_references_were_measured_with
     assert result.retake and "scale card" in result.retake
 
 
-def test_a_coarser_grain_shot_closer_is_not_passed_on_its_size_in_the_frame() -> None:
+def test_a_coarser_grain_shot_from_further_away_is_not_passed_on_its_size_in_the_frame() -> None:
     """studio-quinsol's counterfeit (held-out seed 7373, c05) has a grain 1.6-2 times as coarse;
     shot from further away than the references, it measured within their range against the frame
     and PASSED. Against the piece of material, all of which is in the photo, it is coarser."""
