@@ -215,6 +215,12 @@ def _inscribed_square(mask: np.ndarray) -> tuple[int, int, int] | None:
     return int(x - half), int(y - half), 2 * half
 
 
+def _radial_mean(values: np.ndarray, dy: np.ndarray, dx: np.ndarray) -> np.ndarray:
+    """The mean of ``values`` (at offsets ``dy``, ``dx`` from a centre) over each whole radius."""
+    radius = np.hypot(dy, dx).astype(int).ravel()
+    return np.bincount(radius, values.ravel()) / np.maximum(np.bincount(radius), 1)
+
+
 def _radial_power(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Radially averaged power spectrum: (frequencies in cycles/px, power)."""
     n = img.shape[0]
@@ -222,8 +228,7 @@ def _radial_power(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     win = np.outer(np.hanning(n), np.hanning(n))
     p = np.abs(np.fft.fftshift(np.fft.fft2(x * win))) ** 2
     yy, xx = np.indices(p.shape) - n // 2
-    r = np.hypot(yy, xx).astype(int)
-    power = np.bincount(r.ravel(), p.ravel()) / np.maximum(np.bincount(r.ravel()), 1)
+    power = _radial_mean(p, yy, xx)
     freqs = np.arange(len(power)) / n
     return freqs, power
 
@@ -269,8 +274,7 @@ def _correlation_length(patch: np.ndarray) -> float:
     dy = np.arange(-reach, reach + 1)[:, None]
     dx = np.arange(0, reach + 1)[None, :]        # the autocorrelation is symmetric: half the lags do
     pairs = (n - np.abs(dy)) * (n - dx)
-    radius = np.hypot(dy, dx).astype(int)
-    profile = np.bincount(radius.ravel(), (acf[dy % size, dx] / pairs).ravel()) / np.bincount(radius.ravel())
+    profile = _radial_mean(acf[dy % size, dx] / pairs, dy, dx)
     profile = profile[:reach + 1] / profile[0]
     below = np.flatnonzero(profile < 0.5)
     if below.size == 0:
