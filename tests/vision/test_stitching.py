@@ -537,6 +537,52 @@ def test_slanted_stitches_touching_end_to_end_are_read_with_the_rows_lined_up(
         assert analyse(prep, photo).status is Status.FAIL, (item, tell)
 
 
+def test_a_thin_twisted_thread_touching_end_to_end_is_read_by_its_width() -> None:
+    """Held-out seed 7272, atelier-wenkor: a thin pink thread twisted every 1.57 mm, its stitches
+    3.96 mm apart touching end to end. The twist outweighs the stitches in every response profile:
+    the references read 3.57-4.35 mm and disagree on each of the first three readings, so none of
+    the brand's 16 authentic seams was judged and its slant counterfeit was not caught. By the
+    thread's width, averaged over the twist, the references agree, authentic seams pass near
+    their rendered pitch and regularity, and the counterfeits fail."""
+    design = heldout_design(7272, "atelier-wenkor")
+    refs, fakes = heldout_pack_zone(7272, design, "stitching", ("irregular", "slant", "pitch"))
+    prep = prepare(refs, fakes, Tolerances(pitch_mm=(3.68, 4.24), angle_deg=(-6.0, 6.0)))
+    assert prep.reliable and prep.reading == READINGS[3], prep.notes
+    assert all(m and abs(m.pitch_mm / design.stitching.pitch_mm - 1) < 0.05 for m in prep.references)
+    assert prep.max_cv is not None and prep.counterfeits[0] and prep.counterfeits[0].pitch_cv > prep.max_cv
+    for item in ("a03", "a07", "c05"):
+        photo, truth = heldout_photo(7272, design, item, "stitching")
+        result = analyse(prep, photo)
+        assert result.status is Status.PASS, (item, [f.message for f in result.findings if not f.passed])
+        pitch = next(f.value for f in result.findings if f.metric == "pitch_mm")
+        assert abs(pitch - truth["pitch_mm"]) < 0.1, item
+    photo, _ = heldout_photo(7272, design, "c03", "stitching", tell="slant")
+    assert analyse(prep, photo).status is Status.FAIL
+
+
+def test_a_threads_width_profile_shows_its_stitches_not_its_twist() -> None:
+    """A band of stitches 25 px apart, touching end to end (a 3 px notch where two meet), in a
+    thread whose brightness repeats every 10 px: its summed response repeats at the twist's
+    harmonics, its width, averaged over the twist, at the stitches' period."""
+    from vision.stitching import _autocorrelation, _combed, _outline_width, _period
+
+    n, pitch, twist, r = 500, 25.0, 10.0, 6.0
+    x = np.arange(n, dtype=np.float64)
+    rows = np.arange(15, dtype=np.float64)[:, None] - 7.0
+    to_junction = np.abs((x + pitch / 2) % pitch - pitch / 2)             # px from the nearest junction
+    half_width = np.where(to_junction < 1.5, 1.0 + to_junction, 3.0)      # the thread narrows there
+    brightness = 1.0 + 0.4 * np.sin(2 * np.pi * x / twist)
+    weights = np.clip(half_width - np.abs(rows), 0.0, 1.0) * brightness
+    weights += np.random.default_rng(1).normal(0.0, 0.02, weights.shape)
+    weights = np.maximum(weights, 0.0).astype(np.float32)
+    lo, hi = 0.6 * pitch, 1.6 * pitch
+    summed = weights.mean(axis=0) - weights.mean()
+    assert abs(_period(_autocorrelation(summed), lo, hi)[0] - pitch) > 2.0       # the twist's harmonic
+    width = _combed(_outline_width(weights), r, lo)
+    found, repeat = _period(_autocorrelation(width - width.mean()), lo, hi)
+    assert abs(found - pitch) < 1.0 and repeat > 0.5
+
+
 def test_a_pitch_that_another_reading_accepts_is_inconclusive_not_failed() -> None:
     """Held-out seed 2323, casa-belol: a thin dark thread on a dotted weave. Its references agree
     only with the thread's response saturated at the lower quartile, and so read, the weave's dots
