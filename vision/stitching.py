@@ -918,7 +918,8 @@ def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: st
     lo_p = max(lo_p, above_px / r)
 
     def profile(saturation: float) -> np.ndarray:
-        """The thread's response along the seam, saturated at ``saturation``."""
+        """The thread's response along the seam, saturated at ``saturation``; read by the outline,
+        its width instead (:func:`_outline_width`, :func:`_combed`), which nothing saturates."""
         if reading.outline:
             return _combed(_outline_width(weights)[a:b], r, lo_p * r)
         return np.minimum(weights, saturation).mean(axis=0)[a:b]
