@@ -96,7 +96,7 @@ class Located:
     alignment: Alignment
     to_frame: np.ndarray         # working photo px -> frame px
     frame_rgb: np.ndarray
-    refined: bool = True         # the fine alignment converged (else the features' homography stands)
+    refined: bool = True         # a fine alignment confirmed the features' homography, within its plain limit
     view: sc.View | None = None  # the working photo as described for the features
 
 
@@ -218,7 +218,8 @@ def locate(shapes: ShapeReference, photo: np.ndarray, *, skip: int | None = None
     if W is not None:
         to_frame = np.linalg.inv(W) @ to_frame
         frame_rgb = shapes.frame.warp(work_rgb, to_frame)
-    return Located(work_rgb, scale, i, result, to_frame, frame_rgb, W is not None, view)
+    confirmed = W is not None and sc.within_plain_limit(W, frame_rgb.shape[:2])
+    return Located(work_rgb, scale, i, result, to_frame, frame_rgb, confirmed, view)
 
 
 def fixes_frame(shapes: ShapeReference, ref_index: int, alignment: Alignment) -> bool:
@@ -806,7 +807,7 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
         if solid(shapes, again):
             outcomes.append(most_favourable(shapes, bounds, again))
             failures += outcomes[-1][1][3] is Status.FAIL
-        elif again.refined and unverified_alignment(failed[0]):
+        elif unverified_alignment(failed[0]) and (again.refined or refine_on_ink(shapes, again).refined):
             witnesses.append(again)
     outcomes.sort(key=lambda o: (_RANK[o[1][3]], o[1][2]))
     held = outcomes[failures - 1 if failures >= settled else (len(outcomes) - 1) // 2]
@@ -836,8 +837,9 @@ def contradicted(findings: list[Finding], evidence: list[Evidence], witness: Jud
 
 
 def unverified_alignment(located: Located) -> bool:
-    """Neither fine alignment converged from the features' homography, and the features are not
-    plentiful enough (:data:`vision.shape_compare.CONFIDENT_INLIERS`) to stand on their own."""
+    """Neither fine alignment confirmed the features' homography (converged within its plain limit:
+    :func:`vision.shape_compare.within_plain_limit`), and the features are not plentiful enough
+    (:data:`vision.shape_compare.CONFIDENT_INLIERS`) to stand on their own."""
     return not located.refined and located.alignment.inliers < sc.CONFIDENT_INLIERS
 
 

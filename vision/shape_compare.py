@@ -522,10 +522,8 @@ def plausible_refinement(W: np.ndarray, frame_shape: tuple[int, int], anchors: A
     match by no more than the two alignments' residuals together (twice the features' own), so
     the grey levels correct what the features could not see, without contradicting what they did.
     """
-    h, w = frame_shape
-    limit = MAX_REFINE_SHIFT * max(h, w)
-    corners = np.float64([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2)
-    shift = np.linalg.norm(cv2.perspectiveTransform(corners, W) - corners, axis=2).max()
+    limit = MAX_REFINE_SHIFT * max(frame_shape)
+    shift = corner_shift(W, frame_shape)
     if shift < limit:
         return True
     if anchors is None or len(anchors.points) < MIN_INLIERS:
@@ -536,6 +534,20 @@ def plausible_refinement(W: np.ndarray, frame_shape: tuple[int, int], anchors: A
     pts = anchors.points.reshape(-1, 1, 2)
     moved = np.linalg.norm(cv2.perspectiveTransform(pts, np.linalg.inv(W)) - pts, axis=2).ravel()
     return float(np.median(moved)) <= 2.0 * anchors.residual_px
+
+
+def corner_shift(W: np.ndarray, frame_shape: tuple[int, int]) -> float:
+    """How far ``W`` (frame px) moves the frame's farthest-moved corner (px)."""
+    h, w = frame_shape
+    corners = np.float64([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2)
+    return float(np.linalg.norm(cv2.perspectiveTransform(corners, W) - corners, axis=2).max())
+
+
+def within_plain_limit(W: np.ndarray, frame_shape: tuple[int, int]) -> bool:
+    """Does ``W`` move the frame's corners by less than :data:`MAX_REFINE_SHIFT`? Only such a
+    correction confirms the features' alignment: one that only the tilt's uncertainty allows
+    (:func:`plausible_refinement`) may have turned the logo about its line of matches."""
+    return corner_shift(W, frame_shape) < MAX_REFINE_SHIFT * max(frame_shape)
 
 
 def mean_grey(images: list[np.ndarray] | tuple[np.ndarray, ...]) -> np.ndarray:
