@@ -774,13 +774,19 @@ def item_silhouette(images: list[np.ndarray] | tuple[np.ndarray, ...], matched: 
 
 
 def cut_by_the_edge(item: np.ndarray, min_run_px: float) -> bool:
-    """Does the image's edge cut through something lying on the ``item`` (bool mask): a run of at
-    least ``min_run_px`` pixels off the item along an edge, with the item on both sides of it?"""
-    for line in (item[0], item[-1], item[:, 0], item[:, -1]):
+    """Does the image's edge cut through something lying on the ``item`` (bool mask): a run off
+    the item along an edge, with the item on both sides of it, that is at least ``min_run_px``
+    pixels long, or whose piece off the item covers at least ``min_run_px`` squared? The second is
+    a mark the frame has nearly taken in, whose tip alone still touches the edge."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats((~item).astype(np.uint8), connectivity=8)
+    for line, label in ((item[0], labels[0]), (item[-1], labels[-1]), (item[:, 0], labels[:, 0]),
+                        (item[:, -1], labels[:, -1])):
         steps = np.diff(np.concatenate([[1], line.astype(np.int8), [1]]))
         starts, ends = np.nonzero(steps == -1)[0], np.nonzero(steps == 1)[0]
-        if any(a > 0 and b < len(line) and b - a >= min_run_px for a, b in zip(starts, ends)):
-            return True
+        for a, b in zip(starts, ends):
+            if a > 0 and b < len(line) and (b - a >= min_run_px
+                                            or stats[label[a], cv2.CC_STAT_AREA] >= min_run_px ** 2):
+                return True
     return False
 
 
