@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tools.demogen.designs import DEMO_DESIGNS, random_design
-from tools.demogen.packs import ANGLE_TOLERANCE_DEG, PITCH_TOLERANCE
+from tools.demogen.packs import ANGLE_TOLERANCE_DEG, PITCH_TOLERANCE, tolerances
 from tools.demogen.photos import PhotoJob, job_rng, make_photo
 from vision.findings import Status
 from vision.image_io import decode_image
@@ -294,6 +294,29 @@ def test_slanted_stitches_on_a_dotted_material_are_measured_along_their_axis() -
         assert m, m
         assert abs(m.pitch_mm - truth["pitch_mm"]) < 0.08, (m.pitch_mm, truth["pitch_mm"])
         assert abs(m.angle_deg - truth["angle_deg"]) < 2.0, (m.angle_deg, truth["angle_deg"])
+
+
+def test_thick_stitches_nearly_touching_are_read_along_their_own_blob() -> None:
+    """atelier-olbel (held-out seed 1203): thick short stitches, nearly touching end to end, on a
+    dotted material. Each stitch's blob merged with its neighbours and reached its window's edge,
+    so the line integrals gave its axis, and their plateau, broad across a thick stitch, was
+    flattened towards the seam's own line: the pack's slant counterfeit (-10.5 deg) read -3.5 and
+    PASSED. Cut at its cell along the seam, each blob gives its axis: the counterfeit FAILS on its
+    slant, and authentic seams read within a degree of square."""
+    design = heldout_design(1203, "atelier-olbel")
+    refs, fakes = heldout_pack_zone(1203, design, "stitching", ("irregular", "slant", "pitch"))
+    prep = prepare(refs, fakes, Tolerances.from_mapping(tolerances(design, design.zone("stitching"))))
+    for item in ("a01", "a03"):
+        photo, truth = heldout_photo(1203, design, item, "stitching")
+        result = analyse(prep, photo)
+        assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
+        angle = next(f.value for f in result.findings if f.metric == "angle_deg")
+        assert abs(angle - truth["angle_deg"]) < 1.0, (item, angle, truth["angle_deg"])
+    photo, truth = heldout_photo(1203, design, "c07", "stitching", tell="slant")
+    result = analyse(prep, photo)
+    assert result.status is Status.FAIL
+    angle = next(f for f in result.findings if f.metric == "angle_deg")
+    assert not angle.passed and abs(angle.value - truth["angle_deg"]) < 2.5, (angle.value, truth["angle_deg"])
 
 
 def test_a_woven_panel_edge_beside_the_seam_is_not_taken_for_it() -> None:
