@@ -531,7 +531,7 @@ def refine_on_ink(shapes: ShapeReference, located: Located, *, calibrating: bool
         if warp is None:
             break
         candidate = np.linalg.inv(S) @ warp.astype(np.float64) @ S
-        if np.linalg.norm(cv2.perspectiveTransform(corners, candidate) - corners, axis=2).max() >= limit:
+        if sc.corner_shift(candidate, corners) >= limit:
             if calibrating or not sc.plausible_refinement(candidate, (h, w), anchors()):
                 break
             verified = False
@@ -760,12 +760,14 @@ _RANK = {Status.FAIL: 0, Status.INCONCLUSIVE: 1, Status.PASS: 2}
 Judged = tuple[Located, tuple[list[Finding], list[Evidence], float, Status]]
 
 
-def most_favourable(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], located: Located) -> Judged:
-    """The photo judged as located and refined on its ink, whichever is more favourable to it.
+def most_favourable(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], located: Located,
+                    refined: Located | None = None) -> Judged:
+    """The photo judged as located and refined on its ink (``refined``, when it is at hand),
+    whichever is more favourable to it.
 
     The ink refinement is an improvement on the features' alignment, not a new judge: what the
     photo shows only under one of the two alignments is not held against the item."""
-    used = refine_on_ink(shapes, located)
+    used = refined or refine_on_ink(shapes, located)
     verdict = judge(shapes, bounds, used)
     if verdict[3] is not Status.PASS and used is not located:
         alt = judge(shapes, bounds, located)
@@ -795,8 +797,8 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
     wrong alignment: a wordmark whose words share letters ("MAISON MIRXAN") matched one word's
     letters on the other's with 27 inliers, consistent and spread along the line, and an authentic
     logo failed through it (held-out seed 1212). When the failing alignment is not one the fine
-    alignment confirmed (:func:`unverified_alignment`), another reference's alignment that it did
-    confirm, solid or not, is a witness: if the photo passes there, the FAIL is contradicted (a
+    alignment confirmed (:func:`unverified_alignment`), another reference's alignment that the grey
+    or the ink refinement confirms, solid or not, is a witness: if the photo passes there, the FAIL is contradicted (a
     witness that is itself inconclusive leans the same way and does not). Witnesses are judged
     only once the FAIL is known to stand on an unconfirmed alignment."""
     outcomes = [failed]
@@ -816,13 +818,15 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
         if solid(shapes, again):
             outcomes.append(most_favourable(shapes, bounds, again))
             failures += outcomes[-1][1][3] is Status.FAIL
-        elif unverified_alignment(failed[0]) and (again.refined or refine_on_ink(shapes, again).refined):
-            witnesses.append(again)
+        elif unverified_alignment(failed[0]):
+            witnesses.append(again)     # a witness if a fine alignment confirms it: asked below
     outcomes.sort(key=lambda o: (_RANK[o[1][3]], o[1][2]))
     held = outcomes[failures - 1 if failures >= settled else (len(outcomes) - 1) // 2]
     if held[1][3] is not Status.FAIL or not unverified_alignment(held[0]):
         return held, None
-    passing = [j for j in (most_favourable(shapes, bounds, w) for w in witnesses) if j[1][3] is Status.PASS]
+    on_ink = ((w, refine_on_ink(shapes, w)) for w in witnesses)
+    judged = (most_favourable(shapes, bounds, w, ink) for w, ink in on_ink if w.refined or ink.refined)
+    passing = [j for j in judged if j[1][3] is Status.PASS]
     return held, max(passing, key=lambda w: w[1][2], default=None)
 
 

@@ -427,7 +427,7 @@ def anchors_of(alignment: Alignment, photo_to_frame: np.ndarray, frame_size: tup
     (ux, uy), (vx, vy) = b - a, c - a
     scale = math.sqrt(abs(float(ux * vy - uy * vx)))
     w, h = frame_size
-    corners = np.float64([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2)
+    corners = frame_corners((h, w))
     seen = cv2.perspectiveTransform(corners, np.linalg.inv(photo_to_frame))    # photo px at the corners
     reference_to_frame = photo_to_frame @ alignment.homography
     pick = np.random.default_rng(0).integers(0, len(ref), (BOOTSTRAP_FITS, len(ref)))
@@ -523,7 +523,7 @@ def plausible_refinement(W: np.ndarray, frame_shape: tuple[int, int], anchors: A
     the grey levels correct what the features could not see, without contradicting what they did.
     """
     limit = MAX_REFINE_SHIFT * max(frame_shape)
-    shift = corner_shift(W, frame_shape)
+    shift = corner_shift(W, frame_corners(frame_shape))
     if shift < limit:
         return True
     if anchors is None or len(anchors.points) < MIN_INLIERS:
@@ -536,10 +536,14 @@ def plausible_refinement(W: np.ndarray, frame_shape: tuple[int, int], anchors: A
     return float(np.median(moved)) <= 2.0 * anchors.residual_px
 
 
-def corner_shift(W: np.ndarray, frame_shape: tuple[int, int]) -> float:
-    """How far ``W`` (frame px) moves the frame's farthest-moved corner (px)."""
+def frame_corners(frame_shape: tuple[int, int]) -> np.ndarray:
+    """The corners of a frame of shape (h, w), as :func:`cv2.perspectiveTransform` takes points."""
     h, w = frame_shape
-    corners = np.float64([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2)
+    return np.float64([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2)
+
+
+def corner_shift(W: np.ndarray, corners: np.ndarray) -> float:
+    """How far ``W`` moves the farthest-moved of ``corners`` (px)."""
     return float(np.linalg.norm(cv2.perspectiveTransform(corners, W) - corners, axis=2).max())
 
 
@@ -547,7 +551,7 @@ def within_plain_limit(W: np.ndarray, frame_shape: tuple[int, int]) -> bool:
     """Does ``W`` move the frame's corners by less than :data:`MAX_REFINE_SHIFT`? Only such a
     correction confirms the features' alignment: one that only the tilt's uncertainty allows
     (:func:`plausible_refinement`) may have turned the logo about its line of matches."""
-    return corner_shift(W, frame_shape) < MAX_REFINE_SHIFT * max(frame_shape)
+    return corner_shift(W, frame_corners(frame_shape)) < MAX_REFINE_SHIFT * max(frame_shape)
 
 
 def mean_grey(images: list[np.ndarray] | tuple[np.ndarray, ...]) -> np.ndarray:

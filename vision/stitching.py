@@ -730,6 +730,7 @@ def _stitch_blob(binary: np.ndarray, axis: float, period: float, peak_at: tuple[
 
 
 def _reaches_edge(blob: np.ndarray) -> bool:
+    """Does the blob touch its window's edge (merged with something beyond the stitch)?"""
     return bool(blob[0].any() or blob[-1].any() or blob[:, 0].any() or blob[:, -1].any())
 
 
