@@ -160,6 +160,20 @@ def test_a_coarse_grain_whose_few_blotches_lie_otherwise_passes_on_its_direction
     assert direction.value < 0.15
 
 
+def test_a_reference_apart_by_chance_does_not_widen_the_directionality_limit() -> None:
+    """maison-mirsol (held-out seed 1212): one reference's few blotches read a directionality of
+    0.39, the others 0.12-0.15, and its distance from them set the limit at 0.48: the counterfeit
+    whose grain is three times as directional (c02, 0.58) PASSED. Less what chance explains, the
+    references hardly spread, and that counterfeit FAILS on its direction; authentic a07 passes."""
+    design = heldout_design(1212, "maison-mirsol")
+    refs, fakes = heldout_pack_zone(1212, design, "material", ("grain_pattern", "grain_scale", "grain_pattern"))
+    prep = prepare(refs, fakes, Tolerances())
+    fake = analyse(prep, heldout_photo(1212, design, "c02", "material", tell="grain_pattern")[0])
+    assert fake.status is Status.FAIL
+    assert not next(f for f in fake.findings if f.metric == "grain_direction").passed
+    assert analyse(prep, heldout_photo(1212, design, "a07", "material")[0]).status is Status.PASS
+
+
 def test_material_is_found_apart_from_the_bench() -> None:
     photo, zone = sample("kestrel-athletics", "a01")
     mask = material_mask(photo)
