@@ -10,16 +10,18 @@ of the region compared (the card may lie anywhere beside the hardware). Then:
   whose colour is not the material's around it: :func:`build_plate`) against
   the references': overlap (``outline_iou``) and the ratio of its principal
   axes against the references' (``aspect_ratio``).
-- **Engraving.** Inside the plate, the engraving against the metal with its
-  own lighting-independent segmentation, compared as logo lettering is
+- **Engraving.** Inside the plate, without its rim (whose shading the light
+  redraws on every shot: :func:`without_rim`), the engraving against the metal
+  with its own lighting-independent segmentation, compared as logo lettering is
   (``engraving_match``, ``engraving_stroke_ratio``, ``engraving_difference``),
   and its words' shapes each registered on its own as a logo's parts are
   (``engraving_letter_overlap``).
 - **Metal colour.** Every image is white-balanced on the scale card's white
   margin (a photo without a card is inconclusive: its colour cannot be
   judged), converted to CIE Lab, and the metal's colour taken robustly from
-  the plate's interior without the engraving's grooves (dilated) and without
-  specular highlights (only the middle of the lightness distribution). The
+  the plate's interior without its rim and the engraving's grooves (dilated)
+  and without specular highlights (only the middle of the lightness
+  distribution). The
   CIEDE2000 difference to the references' metal is held against the pack's
   ``max_delta_e``, or, when the pack has none, a bound calibrated as the
   shape bounds are.

@@ -33,7 +33,10 @@ the border all round, the whole frame is the material.
 Thresholds come from the references: each feature group's distance of every
 reference to the others (leave-one-out) gives the spread an authentic photo
 shows; a photo fails a group when it is further from the references than
-``SPREAD_FACTOR`` times the largest leave-one-out distance. Known
+``SPREAD_FACTOR`` times the largest leave-one-out distance. The directionality
+also knows its own sampling error (a coarse grain shows few blotches in the
+square): the references' spread counts only beyond it, and a photo may lie as
+far as chance allows where that is wider (:func:`coherence_limit`). Known
 counterfeits are measured the same way and kept for the record (and, when
 they lie inside that threshold, noted: the group cannot see their tell).
 """
@@ -458,6 +461,7 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
 
     def limit(key: str, floor: float) -> float:
         return SPREAD_FACTOR * max(max(loo[key], default=0.0), floor)
+
     if len(good) < 3:
         notes.append("fewer than three usable references: limits rest on the floors")
     prepared = TexturePrepared(
