@@ -522,7 +522,7 @@ def plausible_refinement(W: np.ndarray, frame_shape: tuple[int, int], anchors: A
     match by no more than the two alignments' residuals together (twice the features' own), so
     the grey levels correct what the features could not see, without contradicting what they did.
     """
-    limit = MAX_REFINE_SHIFT * max(frame_shape)
+    limit = plain_limit_px(frame_shape)
     shift = corner_shift(W, frame_corners(frame_shape))
     if shift < limit:
         return True
@@ -551,7 +551,12 @@ def within_plain_limit(W: np.ndarray, frame_shape: tuple[int, int]) -> bool:
     """Does ``W`` move the frame's corners by less than :data:`MAX_REFINE_SHIFT`? Only such a
     correction confirms the features' alignment: one that only the tilt's uncertainty allows
     (:func:`plausible_refinement`) may have turned the logo about its line of matches."""
-    return corner_shift(W, frame_corners(frame_shape)) < MAX_REFINE_SHIFT * max(frame_shape)
+    return corner_shift(W, frame_corners(frame_shape)) < plain_limit_px(frame_shape)
+
+
+def plain_limit_px(frame_shape: tuple[int, int]) -> float:
+    """How far (px) a refinement may move a frame's corners on its own: :data:`MAX_REFINE_SHIFT`."""
+    return MAX_REFINE_SHIFT * max(frame_shape)
 
 
 def mean_grey(images: list[np.ndarray] | tuple[np.ndarray, ...]) -> np.ndarray:

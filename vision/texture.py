@@ -457,7 +457,8 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
         for k, v in d.items():
             loo[k].append(v)
 
-    loo["coherence"] = beyond_sampling(loo["coherence"], [st.coherence_error for st in good])
+    errors = [st.coherence_error for st in good]
+    loo["coherence"] = beyond_sampling(loo["coherence"], errors)
 
     def limit(key: str, floor: float) -> float:
         return SPREAD_FACTOR * max(max(loo[key], default=0.0), floor)
@@ -485,7 +486,7 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
         notes.append("known counterfeits lie within the limits of: " + ", ".join(blind))
     from dataclasses import replace
     return replace(prepared, counterfeit_distances=tuple(fake_d), notes=tuple(notes),
-                   coherence_errors=tuple(s.coherence_error for s in good))
+                   coherence_errors=tuple(errors))
 
 
 def coherence_limit(prepared: TexturePrepared, st: TextureStats) -> float:
