@@ -983,3 +983,32 @@ def test_a_stem_or_a_diagonal_alone_is_not_a_letter() -> None:
     letters = shape_compare.logo_letters(template)
     assert len(letters.reference.width) == 1
     assert letters.label[60, 280 - 28] == 1 and letters.label[60, 60] == 0 and letters.label[60, 155] == 0
+
+
+def test_a_fail_through_one_precise_alignment_that_another_contradicts_is_not_decisive() -> None:
+    """An authentic house-fontav logo on a blotched label (held-out seed 6161, a05) matched one
+    reference solidly; the ink refinement turned the view so that its mark read 0.92 times the
+    references' and its first word a stroke off, and it FAILED, though that alignment was
+    confirmed. Through another reference, matched by other features and refined on its ink, the
+    logo overlaps the references as authentic ones do. Two precise alignments that disagree
+    decide nothing: inconclusive, with the other alignment's overlap and picture, and no retake
+    (the photo is fine). A counterfeit that fails through every alignment still FAILS."""
+    design = heldout_design(6161, "house-fontav")
+    refs, fakes = heldout_pack_zone(6161, design, "logo", ("weight", "spacing", "proportions"))
+    prep = logo.prepare(refs, fakes)
+    photo = heldout_photo(6161, design, "a05", "logo")[0]
+    first = logo.locate(prep.shapes, photo, spread=True)
+    assert not isinstance(first, str)
+    failing = logo.most_favourable(prep.shapes, prep.bounds, first)
+    assert failing[1][3] is Status.FAIL and not logo.unverified_alignment(failing[0])
+    result = logo.analyse(prep, photo)
+    assert result.status is Status.INCONCLUSIVE and result.retake is None
+    found = {f.metric: f for f in result.findings}
+    shape = next(b for b in prep.bounds if b.metric == "shape_iou")
+    assert not found["shape_iou"].passed and shape.passed(found["confirmed_alignment"].value)
+    assert "fine_alignment" not in found and "do not decide" in found["confirmed_alignment"].message
+    assert "aligned_confirmed" in {e.name for e in result.evidence}
+    jasmir = heldout_design(6161, "house-jasmir")
+    refs, fakes = heldout_pack_zone(6161, jasmir, "logo", ("weight", "spacing", "proportions"))
+    spaced = heldout_photo(6161, jasmir, "c04", "logo", tell="spacing")[0]
+    assert logo.analyse(logo.prepare(refs, fakes), spaced).status is Status.FAIL
