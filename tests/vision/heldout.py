@@ -26,12 +26,13 @@ def heldout_design(seed: int, brand: str) -> BrandDesign:
 
 
 def heldout_photo(seed: int, design: BrandDesign, item: str, zone_id: str, *,
-                  tell: str | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+                  tell: str | None = None, defect: str | None = None) -> tuple[np.ndarray, dict[str, Any]]:
     """``samples/BRAND/ITEM/ZONE.jpg`` of the set ``heldout --seed SEED`` writes (RGB), and what
-    its rendering measured; any zone but a serial code, whose tag needs the item's serial."""
+    its rendering measured; any zone but a serial code, whose tag needs the item's serial.
+    ``tell`` and ``defect``: the counterfeit's tell or the bad photo's defect, as the set drew it."""
     layout = Layout()
     job = PhotoJob(f"samples/{design.brand}/{item}/{zone_id}.jpg", seed, design, design.zone(zone_id),
-                   layout.photo_size, layout.px_per_mm, tell=tell)
+                   layout.photo_size, layout.px_per_mm, tell=tell, defect=defect)
     result = make_photo(job)
     return decode_image(result.jpeg), result.measured
 
