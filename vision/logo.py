@@ -803,10 +803,13 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
     reference, matched by other features and refined on its ink, it overlaps the references by
     0.87. So another reference's alignment that the grey or the ink refinement confirms, solid or
     not, and by any feature set, is a witness: if the photo passes there, the FAIL is contradicted
-    (a witness that is itself inconclusive leans the same way and does not). Witnesses are judged
-    only once the FAIL is known to stand."""
+    (a witness that is itself inconclusive leans the same way and does not). A solid alignment
+    judged for the median is one too, where a fine alignment confirmed it: an authentic
+    studio-garyor logo (seed 1357, a06) passed through the two references whose alignments the ink
+    confirmed and failed through two unconfirmed ones, and the lower median FAILED it. Witnesses
+    are judged only once the FAIL is known to stand."""
     outcomes = [failed]
-    witnesses: list[Located] = []
+    witnesses: list[Located | int] = []     # located, or a reference index to locate by any feature set
     failures = int(failed[1][3] is Status.FAIL)
     settled = (len(shapes.views) - 1) // 2 + 1      # failures that fix the lower median, however many align
     method = located.alignment.method
@@ -830,7 +833,10 @@ def held_by_most_references(shapes: ShapeReference, bounds: tuple[sc.Bound, ...]
                          for w in witnesses)
     on_ink = ((w, refine_on_ink(shapes, w)) for w in located_witnesses if isinstance(w, Located))
     judged = (most_favourable(shapes, bounds, w, ink) for w, ink in on_ink if w.refined or ink.refined)
-    passing = [j for j in judged if j[1][3] is Status.PASS]
+    # the solid alignments' outcomes too: one a fine alignment confirmed, passing where the lower
+    # median fails, contradicts the FAIL as a witness would
+    confirmed = (o for o in outcomes if o[0].refined)
+    passing = [j for j in (*confirmed, *judged) if j[1][3] is Status.PASS]
     return held, max(passing, key=lambda w: w[1][2], default=None)
 
 

@@ -1012,3 +1012,22 @@ def test_a_fail_through_one_precise_alignment_that_another_contradicts_is_not_de
     refs, fakes = heldout_pack_zone(6161, jasmir, "logo", ("weight", "spacing", "proportions"))
     spaced = heldout_photo(6161, jasmir, "c04", "logo", tell="spacing")[0]
     assert logo.analyse(logo.prepare(refs, fakes), spaced).status is Status.FAIL
+
+
+def test_a_fail_the_lower_median_holds_is_contradicted_by_a_confirmed_solid_alignment() -> None:
+    """An authentic studio-garyor logo (held-out seed 1357, a06) aligns solidly through all four
+    references: through two, refined on its ink, it overlaps them as authentic logos do; through
+    the other two the features' homography stretches its mark by a ninth, no refinement confirms
+    it, and it fails. Half failing, the lower median FAILED it. A confirmed alignment that passes
+    contradicts the FAIL, as a witness does; the brand's counterfeits still FAIL."""
+    design = heldout_design(1357, "studio-garyor")
+    refs, fakes = heldout_pack_zone(1357, design, "logo", ("typeface", "weight", "spacing"))
+    prep = logo.prepare(refs, fakes)
+    result = logo.analyse(prep, heldout_photo(1357, design, "a06", "logo")[0])
+    assert result.status is Status.INCONCLUSIVE
+    found = {f.metric: f for f in result.findings}
+    shape = next(b for b in prep.bounds if b.metric == "shape_iou")
+    assert not found["shape_iou"].passed and shape.passed(found["confirmed_alignment"].value)
+    for item, tell in (("c02", "spacing"), ("c08", "mark")):
+        fake = heldout_photo(1357, design, item, "logo", tell=tell)[0]
+        assert logo.analyse(prep, fake).status is Status.FAIL, item
