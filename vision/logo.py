@@ -853,8 +853,8 @@ def contradicted(findings: list[Finding], evidence: list[Evidence], witness: Jud
                + (f" (overlap {overlap:.2f})" if overlap is not None else ""))
     shown = " (the photo as aligned through that reference is among the evidence)"
     if failed_confirmed:
-        text = (f"{matches}{shown}: the differences above show through one precise alignment and not "
-                "through another, so they do not decide: compare by eye")
+        text = (f"{matches}: the differences above show through one precise alignment and not through "
+                f"another{shown}, so they do not decide: compare by eye")
     else:
         text = f"{matches}: the differences above come from an alignment that could not be confirmed{shown}: compare by eye"
     note = Finding("confirmed_alignment", overlap, "fails through a precisely aligned reference too", True, text)
