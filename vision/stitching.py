@@ -216,9 +216,8 @@ class SeamMeasurement:
     card: ScaleCard
     work_scale: float             # work image px per photo px
     polarity: str                 # "bright" or "dark" thread
-    # the same band read the other way (grey levels or colour), measured on demand: see read_otherwise
-    otherwise: Callable[[], "SeamMeasurement | None"] | None = field(default=None, compare=False, repr=False)
-    otherwise_words: str = ""     # how that other reading reads the band, in words
+    # the band the stitches were found in, read the other way (grey levels or colour): see read_otherwise
+    other_band: _Strip | None = field(default=None, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return True
@@ -226,7 +225,14 @@ class SeamMeasurement:
     def read_otherwise(self) -> SeamMeasurement | None:
         """The seam as the band's other reading finds its stitches, if that one finds elongated
         stitches (:func:`_other_reading`); None when there is no other reading."""
-        return self.otherwise() if self.otherwise is not None else None
+        return None if self.other_band is None else _other_reading(self.other_band, self.card, self.work_scale)
+
+    @property
+    def otherwise_words(self) -> str:
+        """How the band's other reading reads it, in words."""
+        if self.other_band is not None and self.other_band.axis_response is not None:
+            return "by its colour"
+        return "by its grey levels"
 
 
 @dataclass(frozen=True)
@@ -1138,11 +1144,7 @@ def _measure(grey: np.ndarray, colour: np.ndarray | None, scale: float, *, polar
     on = best.response if best.axis_response is None else best.axis_response
     centres = np.column_stack([best.positions, best.offsets + on.shape[0] // 2])
     best = replace(best, axes=_blob_axes(on, centres, best.period_px, best.axes))
-    measured = _measurement(best, card, scale)
-    if other is None:
-        return measured
-    return replace(measured, otherwise=partial(_other_reading, other, card, scale),
-                   otherwise_words="by its colour" if other.axis_response is not None else "by its grey levels")
+    return replace(_measurement(best, card, scale), other_band=other)
 
 
 def _other_reading(strip: _Strip, card: ScaleCard, scale: float) -> SeamMeasurement | None:
