@@ -17,9 +17,10 @@ edges; a white serial tag is legitimately near-clipped):
   the references' own, means the detail the comparison relies on is gone,
   unless the scale card's own edges are sharp (then the material's are soft);
 - **exposure**: clipped over a fifth of the frame (or 15 points more than the
-  references show) is overexposed, a pixel being clipped when any of its
-  channels is at the top of the range (burnt white, or a vivid colour at full
-  brightness: either has lost detail); a frame whose brightest 1 % gets less
+  references show), or over a tenth and more than any reference would clip
+  were it one stop brighter, is overexposed, a pixel being clipped when any of
+  its channels is at the top of the range (burnt white, or a vivid colour at
+  full brightness: either has lost detail); a frame whose brightest 1 % gets less
   than a quarter of the light the darkest reference got (two stops under,
   compared in linear light), or stays below 40 of 255, is too dark;
 - **glare** (on the zone, once an analyser knows where the zone is): one
@@ -40,9 +41,13 @@ from .scale_card import ScaleCardMissing, find_scale_card
 WORKING_LONG_SIDE = 1024
 MAX_BLUR_PX = 2.5
 MAX_CLIPPED_SHARE = 0.20
+#: Clipping under this share of the frame is highlights (polished metal, a glossy label), not exposure.
+MIN_OVEREXPOSED_SHARE = 0.10
 MIN_BRIGHT_LEVEL = 40        # of 255, reached by the brightest 1 % of a usable frame
 MAX_GLARE_SHARE = 0.04       # of the zone
 CLIP_LEVEL = 250
+#: The level (of 255) from which a pixel clips one stop brighter (twice the light, in linear terms).
+ONE_STOP_UNDER_CLIP = CLIP_LEVEL / 2 ** (1 / 2.2)
 
 _PRE_SIGMA = 0.7             # tames sensor noise before edges are measured
 _REBLUR_SIGMA = 2.0
@@ -56,6 +61,8 @@ class GateBaseline:
     blur_px: float = 0.0
     clipped_share: float = 0.0
     bright_level: float = 0.0
+    #: the most of its frame any reference would clip one stop brighter; None without references
+    clipped_one_stop_over: float | None = None
 
     @property
     def max_blur_px(self) -> float:
@@ -63,7 +70,24 @@ class GateBaseline:
 
     @property
     def max_clipped_share(self) -> float:
+        return min(self._absolute_clipped_share, self._relative_clipped_share)
+
+    @property
+    def clipping_bound_is_relative(self) -> bool:
+        """Whether the references' one-stop-brighter clipping, not the absolute allowance, binds."""
+        return self._relative_clipped_share < self._absolute_clipped_share
+
+    @property
+    def _absolute_clipped_share(self) -> float:
         return max(MAX_CLIPPED_SHARE, self.clipped_share + 0.15)
+
+    @property
+    def _relative_clipped_share(self) -> float:
+        """A photo clipping more than its references would at a stop brighter took too much light
+        (a burnt label, a blown seam), though the share may be less than a fifth of the frame."""
+        if self.clipped_one_stop_over is None:
+            return float("inf")
+        return max(MIN_OVEREXPOSED_SHARE, self.clipped_one_stop_over)
 
     @property
     def min_bright_level(self) -> float:
@@ -77,6 +101,7 @@ class PhotoStats:
     blur_px: float
     clipped_share: float
     bright_level: float
+    clipped_one_stop_over: float
 
 
 @dataclass(frozen=True)
@@ -192,8 +217,10 @@ def _stats_of(work: np.ndarray, grey: np.ndarray) -> PhotoStats:
     hist = cv2.calcHist([grey], [0], None, [256], [0, 256]).ravel().astype(np.int64).cumsum()
     bright = float(np.searchsorted(hist, 0.99 * hist[-1]))
     r, g, b = cv2.split(work)
-    clipped = float(np.count_nonzero(cv2.max(cv2.max(r, g), b) >= CLIP_LEVEL)) / grey.size
-    return PhotoStats(estimate_blur_px(grey), clipped, bright)
+    brightest = cv2.max(cv2.max(r, g), b)
+    clipped = float(np.count_nonzero(brightest >= CLIP_LEVEL)) / grey.size
+    one_stop_over = float(np.count_nonzero(brightest >= ONE_STOP_UNDER_CLIP)) / grey.size
+    return PhotoStats(estimate_blur_px(grey), clipped, bright, one_stop_over)
 
 
 def baseline_from_references(references: tuple[np.ndarray, ...]) -> GateBaseline:
@@ -203,7 +230,7 @@ def baseline_from_references(references: tuple[np.ndarray, ...]) -> GateBaseline
     stats = [photo_stats(r) for r in references]
     finite = [s.blur_px for s in stats if np.isfinite(s.blur_px)]
     return GateBaseline(max(finite, default=0.0), max(s.clipped_share for s in stats),
-                        min(s.bright_level for s in stats))
+                        min(s.bright_level for s in stats), max(s.clipped_one_stop_over for s in stats))
 
 
 def blur_on_card(grey: np.ndarray) -> float | None:
@@ -284,10 +311,12 @@ def assess_photo(rgb: np.ndarray, baseline: GateBaseline = GateBaseline()) -> Qu
         "blur_px", blur if np.isfinite(blur) else None, f"<= {max_blur:.1f} px", blur_ok,
         message if blur_ok else "Blurred: hold the camera still, focus on the zone, or add light"))
     over = stats.clipped_share > baseline.max_clipped_share
+    why = (f" (its references would clip {baseline.clipped_one_stop_over:.0%} even a stop brighter)"
+           if baseline.clipping_bound_is_relative else "")
     findings.append(Finding(
         "clipped_share", stats.clipped_share, f"<= {baseline.max_clipped_share:.0%}", not over,
-        f"Overexposed: {stats.clipped_share:.0%} of the photo is clipped at full brightness; "
-        "reduce exposure or move the light"
+        f"Overexposed: {stats.clipped_share:.0%} of the photo is clipped at full brightness{why}; "
+        "reduce exposure, or move the light if it glares off the item"
         if over else f"Highlights within range ({stats.clipped_share:.1%} clipped)"))
     under = stats.bright_level < baseline.min_bright_level
     findings.append(Finding(

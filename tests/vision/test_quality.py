@@ -199,3 +199,19 @@ def test_a_material_moved_any_way_reads_blurred(angle: float) -> None:
         kernel[int(round(c + s * np.sin(t))), int(round(c + s * np.cos(t)))] = 1.0
     moved = cv2.filter2D(sharp, -1, kernel / kernel.sum())
     assert estimate_blur_px(luminance(to_working_resolution(moved))) > 2.5
+
+
+def test_a_label_burnt_past_what_its_references_would_clip_a_stop_brighter_is_overexposed() -> None:
+    """studio-fonver b02 (held-out seed 6060): a logo on a pale label, shot about 1.5 stops over.
+    19 % of its frame clipped, under the absolute fifth, so it passed the gate and the item PASSED
+    on a burnt label. Its references would clip a few per cent even a stop brighter."""
+    design = heldout_design(6060, "studio-fonver")
+    baseline = baseline_from_references(heldout_pack_zone(6060, design, "logo")[0])
+    burnt, _ = heldout_photo(6060, design, "b02", "logo", defect="overexposed")
+    assert assess_photo(burnt).usable             # the absolute allowance alone lets it through
+    report = assess_photo(burnt, baseline)
+    assert (report.retake or "").startswith("Overexposed") and "a stop brighter" in report.retake
+    for item in ("a01", "a02", "a03"):
+        authentic, _ = heldout_photo(6060, design, item, "logo")
+        assert assess_photo(authentic, baseline).usable, item
+        assert assess_photo(relit(authentic, 2.0**0.5), baseline).usable, item     # half a stop over
