@@ -29,6 +29,13 @@ def logo_photo() -> np.ndarray:
     return photo(LOGO)
 
 
+@pytest.fixture(scope="module")
+def logo_baseline() -> GateBaseline:
+    """What the gate allows the logo photo's zone, from its four references."""
+    return baseline_from_references(
+        tuple(photo(f"packs/maison-aurel/refs/city-tote/front-logo/ref-0{i}.jpg") for i in (1, 2, 3, 4)))
+
+
 def test_good_photos_pass(logo_photo: np.ndarray) -> None:
     for img in (logo_photo, photo(STITCHING)):
         report = assess_photo(img)
@@ -109,6 +116,16 @@ def test_light_and_colour_cast_do_not_make_a_retake(logo_photo: np.ndarray, gain
                                                      cast: tuple[float, float, float]) -> None:
     changed = np.clip(logo_photo.astype(np.float32) * gain * np.float32(cast), 0, 255).astype(np.uint8)
     assert assess_photo(changed).usable
+
+
+@settings(max_examples=15, deadline=None)
+@given(stops=st.floats(-0.5, 0.5), r=st.floats(0.85, 1.15), b=st.floats(0.85, 1.15))
+def test_exposure_and_cast_within_a_bench_s_range_make_no_retake_against_the_references(
+        logo_photo: np.ndarray, logo_baseline: GateBaseline, stops: float, r: float, b: float) -> None:
+    """Half a stop either way and a colour cast: the gate's exposure limits relative to the zone's
+    references (a stop over what they would clip, two under the darkest) leave the bench its
+    ordinary variation of light. (This photo is already a stop darker than its darkest reference.)"""
+    assert assess_photo(relit(logo_photo, 2.0**stops, (r, 1.0, b)), logo_baseline).usable
 
 
 def test_glare_on_the_zone() -> None:
