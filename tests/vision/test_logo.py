@@ -993,6 +993,10 @@ def test_a_fail_through_one_precise_alignment_that_another_contradicts_is_not_de
     logo overlaps the references as authentic ones do. Two precise alignments that disagree
     decide nothing: inconclusive, with the other alignment's overlap and picture, and no retake
     (the photo is fine). A counterfeit that fails through every alignment still FAILS."""
+    jasmir = heldout_design(6161, "house-jasmir")
+    refs, fakes = heldout_pack_zone(6161, jasmir, "logo", ("weight", "spacing", "proportions"))
+    spaced = heldout_photo(6161, jasmir, "c04", "logo", tell="spacing")[0]
+    assert logo.analyse(logo.prepare(refs, fakes), spaced).status is Status.FAIL
     design = heldout_design(6161, "house-fontav")
     refs, fakes = heldout_pack_zone(6161, design, "logo", ("weight", "spacing", "proportions"))
     prep = logo.prepare(refs, fakes)
@@ -1000,18 +1004,18 @@ def test_a_fail_through_one_precise_alignment_that_another_contradicts_is_not_de
     first = logo.locate(prep.shapes, photo, spread=True)
     assert not isinstance(first, str)
     failing = logo.most_favourable(prep.shapes, prep.bounds, first)
-    assert failing[1][3] is Status.FAIL and not logo.unverified_alignment(failing[0])
     result = logo.analyse(prep, photo)
+    if failing[1][3] is not Status.FAIL:
+        assert result.status is Status.PASS
+        pytest.skip("the logo passes through the reference it matches solidly on the machine of "
+                    "2026-12-06 (an AMD EPYC with AVX2): the FAIL this test guards against does not arise")
+    assert not logo.unverified_alignment(failing[0])
     assert result.status is Status.INCONCLUSIVE and result.retake is None
     found = {f.metric: f for f in result.findings}
     shape = next(b for b in prep.bounds if b.metric == "shape_iou")
     assert not found["shape_iou"].passed and shape.passed(found["confirmed_alignment"].value)
     assert "fine_alignment" not in found and "do not decide" in found["confirmed_alignment"].message
     assert "aligned_confirmed" in {e.name for e in result.evidence}
-    jasmir = heldout_design(6161, "house-jasmir")
-    refs, fakes = heldout_pack_zone(6161, jasmir, "logo", ("weight", "spacing", "proportions"))
-    spaced = heldout_photo(6161, jasmir, "c04", "logo", tell="spacing")[0]
-    assert logo.analyse(logo.prepare(refs, fakes), spaced).status is Status.FAIL
 
 
 def test_a_fail_the_lower_median_holds_is_contradicted_by_a_confirmed_solid_alignment() -> None:
@@ -1023,11 +1027,14 @@ def test_a_fail_the_lower_median_holds_is_contradicted_by_a_confirmed_solid_alig
     design = heldout_design(1357, "studio-garyor")
     refs, fakes = heldout_pack_zone(1357, design, "logo", ("typeface", "weight", "spacing"))
     prep = logo.prepare(refs, fakes)
+    for item, tell in (("c02", "spacing"), ("c08", "mark")):
+        fake = heldout_photo(1357, design, item, "logo", tell=tell)[0]
+        assert logo.analyse(prep, fake).status is Status.FAIL, item
     result = logo.analyse(prep, heldout_photo(1357, design, "a06", "logo")[0])
+    if result.status is Status.PASS:
+        pytest.skip("the logo passes outright on the machine of 2026-12-06 (an AMD EPYC with AVX2): "
+                    "the FAIL this test guards against does not arise")
     assert result.status is Status.INCONCLUSIVE
     found = {f.metric: f for f in result.findings}
     shape = next(b for b in prep.bounds if b.metric == "shape_iou")
     assert not found["shape_iou"].passed and shape.passed(found["confirmed_alignment"].value)
-    for item, tell in (("c02", "spacing"), ("c08", "mark")):
-        fake = heldout_photo(1357, design, item, "logo", tell=tell)[0]
-        assert logo.analyse(prep, fake).status is Status.FAIL, item
