@@ -46,8 +46,17 @@ MIN_OVEREXPOSED_SHARE = 0.10
 MIN_BRIGHT_LEVEL = 40        # of 255, reached by the brightest 1 % of a usable frame
 MAX_GLARE_SHARE = 0.04       # of the zone
 CLIP_LEVEL = 250
-#: The level (of 255) from which a pixel clips one stop brighter (twice the light, in linear terms).
-ONE_STOP_UNDER_CLIP = CLIP_LEVEL / 2 ** (1 / 2.2)
+#: Photo levels are about linear light to this power: a stop (twice the light) is a factor 2 ** (1 / GAMMA).
+GAMMA = 2.2
+
+
+def stops_brighter(level: float, stops: float) -> float:
+    """The level (of 255, unclipped) a pixel at ``level`` reads with 2 ** ``stops`` times the light."""
+    return level * 2.0 ** (stops / GAMMA)
+
+
+#: The level (of 255) from which a pixel clips one stop brighter.
+ONE_STOP_UNDER_CLIP = stops_brighter(CLIP_LEVEL, -1.0)
 
 _PRE_SIGMA = 0.7             # tames sensor noise before edges are measured
 _REBLUR_SIGMA = 2.0
@@ -92,8 +101,7 @@ class GateBaseline:
     @property
     def min_bright_level(self) -> float:
         """Two stops under the darkest reference (a quarter of its light, in linear terms)."""
-        two_stops_under = 255.0 * (0.25 * (self.bright_level / 255.0) ** 2.2) ** (1 / 2.2)
-        return max(MIN_BRIGHT_LEVEL, two_stops_under)
+        return max(MIN_BRIGHT_LEVEL, stops_brighter(self.bright_level, -2.0))
 
 
 @dataclass(frozen=True)
