@@ -35,7 +35,7 @@ import numpy as np
 from . import shape_compare as sc
 from .align import Alignment
 from .findings import Comparison, Evidence, Finding, Status, ZoneAnalysis
-from .quality import estimate_blur_px, glare_finding, resolution_finding
+from .quality import estimate_blur_px, glare_finding, largest_glint_share, resolution_finding
 from .zone import Tolerances
 
 #: The comparison needs strokes at least this many photo pixels wide: at two pixels a bold
@@ -74,6 +74,7 @@ class ShapeReference:
     counterfeit_views: tuple[sc.View, ...]
     refine_target: np.ndarray     # the references' mean grey, half frame resolution
     refine_mask: np.ndarray       # bool, frame: where the refinement looks
+    glint: float = 0.0            # the largest share of the zone a reference's glint covers (see glare_finding)
     # logo only (set by :func:`prepare`): the least sharp reference's blur around the logo, frame px,
     # and how much blurring the references by BLUR_STEPS_PX widens their strokes (see weight_blurred)
     frame_blur_px: float = 0.0
@@ -164,7 +165,8 @@ def build_shape_reference(references: tuple[np.ndarray, ...], counterfeits: tupl
     softs = [sc.ink_map(model, im, frame.roi, template.ink) for im in images]
     template = sc.make_template(softs, frame.roi)
     fakes = tuple(sc.describe(sc.to_working(c)[0]) for c in counterfeits)
-    return ShapeReference(views, frame, model, template, images, fakes, sc.mean_grey(images), frame.roi)
+    glint = max(largest_glint_share(im, frame.roi) for im in images)
+    return ShapeReference(views, frame, model, template, images, fakes, sc.mean_grey(images), frame.roi, glint)
 
 
 def near_logo(template: sc.Template) -> np.ndarray:
@@ -308,7 +310,7 @@ def cut_off_finding(shapes: ShapeReference, located: Located) -> Finding | None:
 def photo_checks(shapes: ShapeReference, located: Located, what: str) -> ZoneAnalysis | None:
     """Glare on the zone and resolution: an inconclusive analysis, or None when the photo is fit."""
     mask = zone_mask(shapes, located)
-    glare = glare_finding(located.work, mask)
+    glare = glare_finding(located.work, mask, shapes.glint)
     if glare is not None:
         return ZoneAnalysis.inconclusive((glare,), retake=glare.message)
     needed = MIN_STROKE_PX * sc.FRAME_LONG_SIDE / max(shapes.template.stroke_px, 1e-3)

@@ -16,6 +16,7 @@ from vision import hardware, logo
 from vision import shape_compare as sc
 from vision.image_io import decode_image
 from vision.findings import Status
+from vision.quality import MAX_GLARE_SHARE
 from vision.scale_card import find_scale_card
 from vision.zone import Tolerances
 
@@ -374,3 +375,27 @@ def test_letters_the_ink_map_lost_do_not_fail_the_plate() -> None:
     assert bounds["engraving_letter_overlap"].decisive(as_before["engraving_letter_overlap"])
     deciding = {b.metric: b for b in hardware.letters_decide(prep.bounds, as_before)}
     assert not deciding["engraving_letter_overlap"].decisive(as_before["engraving_letter_overlap"])
+
+
+def test_a_plate_glinting_as_its_references_do_is_judged() -> None:
+    """casa-ulmir (held-out seed 2718): a polished plate whose references glint over 1-3 % of the
+    zone. An authentic bench photo glinting over 4.1 % was refused as glare, and the item was
+    inconclusive; it is judged, and passes. A reflection over a tenth of the plate is still
+    refused."""
+    design = heldout_design(2718, "casa-ulmir")
+    refs, fakes = heldout_pack_zone(2718, design, "hardware", ("metal_colour", "engraving_font", "outline"))
+    prep = hardware.prepare(refs, fakes, Tolerances(max_delta_e=6.0))
+    assert 0.02 < prep.shapes.glint < MAX_GLARE_SHARE
+    photo = heldout_photo(2718, design, "a02", "hardware")[0]
+    result = hardware.analyse(prep, photo)
+    assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
+    # a light's reflection over a tenth of the zone, on the plate
+    work = sc.to_working(photo)
+    located = logo.locate(prep.shapes, photo, work=work)
+    assert not isinstance(located, str)
+    zone = logo.zone_mask(prep.shapes, located)
+    ys, xs = np.nonzero(zone)
+    centre = (int(xs.mean() / work[1]), int(ys.mean() / work[1]))
+    glared = cv2.circle(photo.copy(), centre, int(np.sqrt(0.10 * zone.sum() / np.pi) / work[1]), (255, 255, 255), -1)
+    refused = hardware.analyse(prep, glared)
+    assert refused.status is Status.INCONCLUSIVE and refused.retake and "Glare" in refused.retake

@@ -140,6 +140,24 @@ def test_glare_on_the_zone() -> None:
         glare_finding(img, mask[:10])
 
 
+def test_glints_as_large_as_the_references_own_are_no_glare() -> None:
+    img = np.full((200, 300, 3), 120, np.uint8)
+    mask = np.zeros((200, 300), bool)
+    mask[50:150, 50:250] = True
+    cv2.circle(img, (150, 100), 13, (255, 255, 255), -1)        # a glint over 2.7 % of the zone
+    cv2.circle(img, (100, 100), 14, (255, 255, 255), -1)        # ... and one over 3.1 %
+    assert glare_finding(img, mask) is None
+    cv2.circle(img, (200, 100), 17, (255, 255, 255), -1)        # 4.5 %: past the absolute allowance
+    refused = glare_finding(img, mask)
+    assert refused is not None and refused.value == pytest.approx(0.045, abs=0.003)
+    assert refused.expected == "<= 4%" and "references" not in refused.message
+    assert glare_finding(img, mask, reference_glint=0.03) is None          # the references glint as much
+    cv2.circle(img, (200, 100), 30, (255, 255, 255), -1)        # 14 %: more than twice theirs
+    refused = glare_finding(img, mask, reference_glint=0.03)
+    assert refused is not None and refused.expected == "<= 6%"
+    assert "its references glint over up to 3%" in refused.message
+
+
 def test_resolution() -> None:
     assert resolution_finding(400, 200) is None
     finding = resolution_finding(90, 200)
