@@ -75,10 +75,15 @@ class ShapeReference:
     refine_target: np.ndarray     # the references' mean grey, half frame resolution
     refine_mask: np.ndarray       # bool, frame: where the refinement looks
     glint: float = 0.0            # the largest share of the zone a reference's glint covers (see glare_finding)
-    # logo only (set by :func:`prepare`): the least sharp reference's blur around the logo, frame px,
-    # and how much blurring the references by BLUR_STEPS_PX widens their strokes (see weight_blurred)
-    frame_blur_px: float = 0.0
-    stroke_gain: tuple[float, ...] = ()
+    # logo only (set by :func:`prepare`): each reference's blur around the logo, frame px, and how
+    # fast blur makes their strokes read heavier (see blur_weight_gain)
+    reference_blur_px: tuple[float, ...] = ()
+    weight_blur_slope: float = 0.0
+
+    @property
+    def frame_blur_px(self) -> float:
+        """The least sharp reference's blur around the logo (frame px)."""
+        return max(self.reference_blur_px, default=0.0)
 
 
 @dataclass(frozen=True)
@@ -320,11 +325,18 @@ def photo_checks(shapes: ShapeReference, located: Located, what: str) -> ZoneAna
     return None
 
 
-def measure(shapes: ShapeReference, located: Located, template: sc.Template | None = None
-            ) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
+def measure(shapes: ShapeReference, located: Located, template: sc.Template | None = None,
+            template_blur_px: float | None = None) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
+    """The photo's shape metrics against ``template`` (default: all the references'), whose
+    references' blur around the logo is ``template_blur_px`` (default: their median), with the
+    stroke weight corrected for the difference in blur (:func:`blur_weight_gain`)."""
     t = template or shapes.template
     soft = sc.ink_map(shapes.model, located.frame_rgb, t.region, t.ink)
     values, heat = sc.compare(t, soft, pieces=sc.logo_parts(shapes.template, t), letters=True)
+    if shapes.weight_blur_slope:
+        reference_blur = template_blur_px if template_blur_px is not None else float(
+            np.median(shapes.reference_blur_px))
+        values["stroke_width_ratio"] /= blur_weight_gain(shapes, frame_blur_px(t, located.frame_rgb), reference_blur)
     return values, heat, soft
 
 
@@ -366,7 +378,9 @@ def loo_values(shapes: ShapeReference) -> list[dict[str, float]]:
         located = locate(shapes, shapes.views[j].rgb, skip=j, work=(shapes.views[j].rgb, 1.0), spread=True)
         if isinstance(located, str):
             continue
-        values, _, _ = measure(shapes, refine_on_ink(shapes, located), others)
+        blur = [b for i, b in enumerate(shapes.reference_blur_px) if i != j]
+        values, _, _ = measure(shapes, refine_on_ink(shapes, located), others,
+                               float(np.median(blur)) if blur else None)
         out.append(values)
     return out
 
@@ -549,8 +563,8 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
             tolerances: Tolerances = Tolerances()) -> LogoPrepared:
     """Reference features, common frame, ink model and calibrated bounds of a logo zone."""
     shapes = build_shape_reference(tuple(references), tuple(counterfeits), on_material=True)
-    shapes = replace(shapes, frame_blur_px=max(frame_blur_px(shapes.template, im) for im in shapes.frame_images),
-                     stroke_gain=stroke_gain(shapes))
+    shapes = replace(shapes, reference_blur_px=tuple(frame_blur_px(shapes.template, im) for im in shapes.frame_images))
+    shapes = replace(shapes, weight_blur_slope=weight_blur_slope(shapes))
     metrics = metrics_of(shapes)
     floors = {m: FLOORS[sc.base_metric(m)] for m in metrics}
     bounds = bounds_for(metrics, floors, loo_values(shapes), counterfeit_values(shapes, tuple(counterfeits)))
@@ -561,20 +575,52 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
 BLUR_STEPS_PX = (0.5, 1.0, 1.5)
 
 
-def stroke_gain(shapes: ShapeReference) -> tuple[float, ...]:
-    """Per :data:`BLUR_STEPS_PX`: the references' stroke width, blurred that much more, over their
-    own (median over the references). It depends on the lettering and its ink: blurring by one
-    frame pixel widened the strokes of held-out brands by 8 to 20 %."""
+def weight_blur_slope(shapes: ShapeReference) -> float:
+    """How fast the references' stroke weight grows with blur: its relative growth per square
+    frame pixel of blur as :func:`frame_blur_px` measures it, each reference blurred by each of
+    :data:`BLUR_STEPS_PX` (a fit through the origin over all of them).
+
+    It depends on the lettering and its ink: blurring by one frame pixel widened the strokes of
+    held-out brands by 8 to 20 %. It is per *measured* blur because a photo's blur is known only
+    as measured, and the measure reads added blur short: house-xanpra's references (held-out seed
+    2718), blurred by a further 1.5 px, read 1.41-1.58 px where 1.68-1.79 px was due, two thirds
+    of the added blur in square pixels."""
     t = shapes.template
 
-    def widths(sigma: float) -> np.ndarray:
-        """Each reference's stroke width (relative to the template's) after blurring it by ``sigma``."""
-        return np.array([sc.compare(t, sc.ink_map(shapes.model, cv2.GaussianBlur(im, (0, 0), sigma) if sigma else im,
-                                                  t.region, t.ink))[0]["stroke_width_ratio"]
-                         for im in shapes.frame_images])
+    def weight(image: np.ndarray) -> float:
+        return sc.compare(t, sc.ink_map(shapes.model, image, t.region, t.ink))[0]["stroke_width_ratio"]
 
-    own = np.maximum(widths(0.0), 1e-6)
-    return tuple(float(np.median(widths(sigma) / own)) for sigma in BLUR_STEPS_PX)
+    growth, added = [], []
+    for image, own_blur in zip(shapes.frame_images, shapes.reference_blur_px):
+        own = max(weight(image), 1e-6)
+        for sigma in BLUR_STEPS_PX:
+            blurred = cv2.GaussianBlur(image, (0, 0), sigma)
+            growth.append(weight(blurred) / own - 1.0)
+            added.append(frame_blur_px(t, blurred) ** 2 - own_blur ** 2)
+    a = np.array(added)
+    return float(np.dot(growth, a) / np.dot(a, a)) if np.dot(a, a) > 0 else 0.0
+
+
+#: A photo far sharper than the references reads their strokes at most this much lighter.
+MIN_BLUR_GAIN = 0.5
+
+
+def blur_weight_gain(shapes: ShapeReference, blur_px: float, reference_blur_px: float) -> float:
+    """How many times the references' stroke weight an image blurred ``blur_px`` around the logo
+    reads where the references' own images are blurred ``reference_blur_px`` (frame px): above 1
+    for a blurrier image, below 1 for a sharper one.
+
+    Blur spreads a stroke's edges and the ink map reads it heavier; a sharper image reads it
+    lighter. Read raw, the weight let the blur decide: over eleven held-out brands (seeds 1212,
+    7373 and 2718) an authentic photo's weight rose with its blur, and the weights of a brand's
+    authentic photos spread 3.4 % (standard deviation of the logarithm, on mean); divided by this
+    gain, 1.7 %. The references' leave-one-out weights spread likewise: one maison-mirxan
+    reference (1212), the least sharp, read 1.14 times the others' weight, the bound became
+    0.77-1.30, and the brand's weight counterfeit, 0.86, PASSED. The references read
+    ``1 + k (b^2 - r^2)`` times their own weight blurred from ``r`` to ``b`` (blurs add in
+    quadrature; ``k`` is :func:`weight_blur_slope`), and so does a photo at ``b`` against
+    references at ``r``."""
+    return max(MIN_BLUR_GAIN, 1.0 + shapes.weight_blur_slope * (blur_px ** 2 - reference_blur_px ** 2))
 
 
 WORDING = {
@@ -583,8 +629,10 @@ WORDING = {
         "Letter or emblem shapes differ from the reference ({value:.2f}, authentic items score {exp}): "
         "typeface or outline is not the brand's"),
     "stroke_width_ratio": sc.Wording(
-        "Stroke weight matches the reference ({value:.2f} times, authentic {exp})",
-        "Strokes are {direction} than the reference ({value:.2f} times, authentic {exp}): wrong font weight",
+        "Stroke weight matches the reference ({value:.2f} times, allowing for the photo's sharpness; "
+        "authentic {exp})",
+        "Strokes are {direction} than the reference ({value:.2f} times, allowing for the photo's sharpness; "
+        "authentic {exp}): wrong font weight",
         "heavier", "lighter"),
     "extent_ratio": sc.Wording(
         "Logo length matches the reference ({value:.2f} times, authentic {exp})",
@@ -661,18 +709,18 @@ def weight_blurred(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], values:
     photos (held-out seed 7373) blurred 1.33 frame px around the logo, against 0.97 at most for
     its references, read 1.22 times the references' stroke width and FAILED as "heavier", as far
     out as the pack's counterfeits; so did a demo maison-aurel photo blurred by a further 0.8 px,
-    or shot from further away. The blur the photo has beyond the least sharp reference (in
-    quadrature) widens the references' own strokes by a gain measured on them
-    (:func:`stroke_gain`); if the reading divided by that gain is no longer decisive, weight and
-    blur cannot be told apart in this photo, and a sharper one can tell. (The blur is measured
-    only when heavy strokes would decide.)"""
+    or shot from further away. The reading allows for the blur already (:func:`blur_weight_gain`),
+    at the rate blurring the references shows; but over eleven held-out brands (seeds 1212, 7373
+    and 2718) authentic photos' strokes grew 1.1 to 2.3 times as fast with their blur as that
+    (one brand slower), so a photo blurrier than every reference may still read heavy. Allowed
+    once more for the blur it has beyond the least sharp reference, if the reading is no longer
+    decisive, weight and blur cannot be told apart in this photo, and a sharper one can tell."""
     weight = [b for b in bounds if b.decisive(values[b.metric]) and heavier(b, values)]
-    if not weight or not shapes.stroke_gain:
+    if not weight:
         return None
     blur_px = frame_blur_px(shapes.template, frame_rgb)
-    extra = math.sqrt(max(blur_px ** 2 - shapes.frame_blur_px ** 2, 0.0))
-    gain = float(np.interp(extra, (0.0, *BLUR_STEPS_PX), (1.0, *shapes.stroke_gain)))
-    if any(b.decisive(values[b.metric] / gain) for b in weight):
+    gain = blur_weight_gain(shapes, blur_px, shapes.frame_blur_px)
+    if gain <= 1.0 or any(b.decisive(values[b.metric] / gain) for b in weight):
         return None
     return Finding("frame_blur_px", blur_px, f"<= {shapes.frame_blur_px:.2f} px (the references' sharpness)", False,
                    f"The photo is less sharp at the logo than the brand's references ({blur_px:.2f} px of blur "

@@ -40,9 +40,9 @@ def prepared(brand: str) -> logo.LogoPrepared:
 
 TELLS = [z for z in sample_zones("logo") if z["tell"]]
 AUTHENTIC = [z for z in sample_zones("logo") if not z["tell"] and not z["defect"]][::3]
-#: The demo's heavier maison-aurel lettering reads 1.17 times the references' stroke weight (pass
-#: bound 1.16, decisive from 1.23) and overlaps them 0.76 (bound 0.85, decisive below 0.75): just
-#: short of decisive since the ink is refined by a homography too (0.74 before, and it FAILED).
+#: The demo's heavier maison-aurel lettering reads 1.11 times the references' stroke weight allowing
+#: for its blur (1.17 without; bound 1.14) and overlaps them 0.76 (bound 0.85, decisive below 0.75):
+#: just short of decisive since the ink is refined by a homography too (0.74 before, and it FAILED).
 NOT_DECISIVE = {("maison-aurel", "weight")}
 
 
@@ -67,11 +67,15 @@ def test_each_logo_tell_fails_with_a_reason(zone: dict) -> None:
 @pytest.mark.parametrize("zone", [z for z in TELLS if (z["brand"], z["tell"]) in NOT_DECISIVE],
                          ids=lambda z: f"{z['brand']}-{z['tell']}")
 def test_a_tell_short_of_decisive_is_never_passed(zone: dict) -> None:
-    """A counterfeit that does not fail is inconclusive, with the findings past their bounds named."""
+    """A counterfeit that does not fail is inconclusive, with the findings past their bounds named.
+
+    The demo's maison-aurel weight counterfeit is blurrier than the references: its strokes read
+    1.17 times theirs, 1.11 allowing for that blur, within the weight's bound; its letter shapes
+    tell."""
     result = logo.analyse(prepared(zone["brand"]), photo(zone))
     assert result.status is Status.INCONCLUSIVE
     failed = {f.metric for f in result.findings if not f.passed}
-    assert {"stroke_width_ratio", "shape_iou", "decision"} <= failed
+    assert {"shape_iou", "decision"} <= failed
 
 
 @pytest.mark.parametrize("zone", AUTHENTIC, ids=lambda z: z["photo"].split("samples/")[-1])
@@ -501,22 +505,68 @@ def test_a_logo_filling_the_photo_but_whole_is_judged() -> None:
     assert logo.analyse(prepared("maison-aurel"), centre_cut(img, 0.2)).status is Status.PASS
 
 
-def test_heavier_strokes_on_a_photo_less_sharp_than_the_references_do_not_fail_it() -> None:
+def test_a_photo_less_sharp_than_the_references_has_its_stroke_weight_read_allowing_for_the_blur() -> None:
     """Blur spreads a stroke's edges: an authentic logo blurred a little (or shot from further away)
-    read as heavy as the pack's counterfeits and FAILED. It is inconclusive, saying why."""
+    read as heavy as the pack's counterfeits and FAILED, then was inconclusive for its blur. Its
+    weight is read allowing for the blur (:func:`vision.logo.blur_weight_gain`) and lies within
+    the bound; blur softens its letters' shapes too, so it may be inconclusive, never FAIL."""
     img, zone = sample("maison-aurel", "a01", "logo")
     assert zone["truth"] == "authentic"
     prep = prepared("maison-aurel")
     assert logo.analyse(prep, img).status is Status.PASS
-    weight = next(b for b in prep.bounds if b.metric == "stroke_width_ratio")
     further = cv2.copyMakeBorder(img, 320, 320, 427, 427, cv2.BORDER_REPLICATE)   # the logo smaller in the frame
     for blurred in (cv2.GaussianBlur(img, (0, 0), 1.0), further):
         result = logo.analyse(prep, blurred)
-        assert result.status is Status.INCONCLUSIVE, [f.message for f in result.findings if not f.passed]
-        heavier = next(f for f in result.findings if f.metric == "stroke_width_ratio")
-        assert weight.decisive(heavier.value)      # as heavy as a counterfeit: only the blur explains it
-        sharpness = next(f for f in result.findings if f.metric == "frame_blur_px")
-        assert sharpness.value > prep.shapes.frame_blur_px and "sharper" in sharpness.message
+        assert result.status is not Status.FAIL, [f.message for f in result.findings if not f.passed]
+        weight = next(f for f in result.findings if f.metric == "stroke_width_ratio")
+        assert weight.passed and "allowing for the photo's sharpness" in weight.message, weight.message
+
+
+def test_blur_weight_gain_is_one_at_the_references_blur_and_grows_with_the_photo_s() -> None:
+    prep = prepared("maison-aurel")
+    shapes, r = prep.shapes, 0.7
+    assert logo.blur_weight_gain(shapes, r, r) == 1.0
+    gains = [logo.blur_weight_gain(shapes, b, r) for b in (0.0, 0.35, 0.7, 1.0, 1.4, 3.0)]
+    assert gains == sorted(gains) and gains[0] < 1.0 < gains[3]
+    assert gains[0] >= logo.MIN_BLUR_GAIN
+
+
+def test_a_reference_blurred_further_reads_its_own_stroke_weight_allowing_for_the_blur() -> None:
+    """Each demo maison-aurel reference blurred by a further frame pixel reads heavier strokes;
+    divided by the gain its measured blur calls for, it reads its own weight again, closer than
+    half the raw difference."""
+    shapes = prepared("maison-aurel").shapes
+    t = shapes.template
+
+    def weight(image: np.ndarray) -> float:
+        return shape_compare.compare(t, shape_compare.ink_map(shapes.model, image, t.region, t.ink))[0][
+            "stroke_width_ratio"]
+
+    for image in shapes.frame_images:
+        blurred = cv2.GaussianBlur(image, (0, 0), 1.0)
+        own, raw = weight(image), weight(blurred)
+        gain = logo.blur_weight_gain(shapes, logo.frame_blur_px(t, blurred), logo.frame_blur_px(t, image))
+        assert raw > 1.05 * own
+        assert abs(math.log(raw / gain / own)) < 0.5 * abs(math.log(raw / own))
+
+
+def test_the_stroke_weight_allows_for_each_reference_s_blur() -> None:
+    """maison-mirxan (held-out seed 1212): its least sharp logo reference (1.42 px of blur around
+    the logo, the others 0.90-1.00) read 1.14 times the others' stroke weight, the bound became
+    0.77-1.30, and the brand's weight counterfeit, its strokes 0.86 times the references', PASSED.
+    Read allowing for each image's blur, the references agree closely, and the counterfeit is
+    past the bound; the brand's authentic logos, sharper and blurrier than their references,
+    still pass."""
+    design = heldout_design(1212, "maison-mirxan")
+    refs, fakes = heldout_pack_zone(1212, design, "logo", ("typeface", "weight", "spacing"))
+    prep = logo.prepare(refs, fakes)
+    weight = next(b for b in prep.bounds if b.metric == "stroke_width_ratio")
+    assert max(abs(math.log(v)) for v in weight.authentic) < 0.1
+    authentic_pass(logo.analyse, prep, 1212, design, ("a01", "a04", "a05", "c01", "c04"), "logo")
+    lighter = logo.analyse(prep, heldout_photo(1212, design, "c05", "logo", tell="weight")[0])
+    assert lighter.status is not Status.PASS
+    found = next(f for f in lighter.findings if f.metric == "stroke_width_ratio")
+    assert not found.passed and found.value < 1.0 and "lighter" in found.message
 
 
 def test_a_held_out_authentic_logo_blurrier_than_its_references_is_not_failed_as_heavier() -> None:
