@@ -363,13 +363,16 @@ def glare_finding(photo: np.ndarray, mask: np.ndarray, reference_glint: float = 
     glints at every shot, and its bench photos may glint up to :data:`GLINT_SPREAD` times as
     much. casa-ulmir's plate references (held-out seed 2718) glinted over up to 3.1 % of the
     zone, its authentic bench photos up to 4.1 %, and that one was refused as glare; photos with
-    glare across the zone showed blobs of 21-24 %.
+    glare across the zone showed blobs of 21-24 %. A reference's glint counts up to a tenth of
+    the zone (:data:`MIN_OVEREXPOSED_SHARE`: clipping beyond that is exposure, not highlights), so
+    one reference shot with glare cannot let glare through.
     """
-    allowed = max(MAX_GLARE_SHARE, GLINT_SPREAD * reference_glint)
+    counted = min(reference_glint, MIN_OVEREXPOSED_SHARE)
+    allowed = max(MAX_GLARE_SHARE, GLINT_SPREAD * counted)
     share = largest_glint_share(photo, mask, above=allowed)
     if share <= allowed:
         return None
-    theirs = f" (its references glint over up to {reference_glint:.0%})" if allowed > MAX_GLARE_SHARE else ""
+    theirs = f" (its references glint over up to {counted:.0%})" if allowed > MAX_GLARE_SHARE else ""
     return Finding("glare_share", share, f"<= {allowed:.0%}", False,
                    f"Glare hides {share:.0%} of the zone{theirs}: tilt the item or move the light")
 

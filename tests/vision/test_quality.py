@@ -156,6 +156,8 @@ def test_glints_as_large_as_the_references_own_are_no_glare() -> None:
     refused = glare_finding(img, mask, reference_glint=0.03)
     assert refused is not None and refused.expected == "<= 6%"
     assert "its references glint over up to 3%" in refused.message
+    cv2.rectangle(img, (60, 60), (140, 140), (255, 255, 255), -1)   # 39 %, beside a reference shot with glare
+    assert glare_finding(img, mask, reference_glint=0.5).expected == "<= 20%"
 
 
 def test_resolution() -> None:
