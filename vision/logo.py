@@ -575,6 +575,13 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
 BLUR_STEPS_PX = (0.5, 1.0, 1.5)
 
 
+def raw_weight(shapes: ShapeReference, frame_image: np.ndarray) -> float:
+    """The stroke weight of an image in the frame over the references', as read: without allowing
+    for its blur (what :func:`weight_blur_slope` fits the blur's effect on)."""
+    t = shapes.template
+    return sc.compare(t, sc.ink_map(shapes.model, frame_image, t.region, t.ink))[0]["stroke_width_ratio"]
+
+
 def weight_blur_slope(shapes: ShapeReference) -> float:
     """How fast the references' stroke weight grows with blur: its relative growth per square
     frame pixel of blur as :func:`frame_blur_px` measures it, each reference blurred by each of
@@ -585,18 +592,13 @@ def weight_blur_slope(shapes: ShapeReference) -> float:
     as measured, and the measure reads added blur short: house-xanpra's references (held-out seed
     2718), blurred by a further 1.5 px, read 1.41-1.58 px where 1.68-1.79 px was due, two thirds
     of the added blur in square pixels."""
-    t = shapes.template
-
-    def weight(image: np.ndarray) -> float:
-        return sc.compare(t, sc.ink_map(shapes.model, image, t.region, t.ink))[0]["stroke_width_ratio"]
-
     growth, added = [], []
     for image, own_blur in zip(shapes.frame_images, shapes.reference_blur_px):
-        own = max(weight(image), 1e-6)
+        own = max(raw_weight(shapes, image), 1e-6)
         for sigma in BLUR_STEPS_PX:
             blurred = cv2.GaussianBlur(image, (0, 0), sigma)
-            growth.append(weight(blurred) / own - 1.0)
-            added.append(frame_blur_px(t, blurred) ** 2 - own_blur ** 2)
+            growth.append(raw_weight(shapes, blurred) / own - 1.0)
+            added.append(frame_blur_px(shapes.template, blurred) ** 2 - own_blur ** 2)
     a = np.array(added)
     return float(np.dot(growth, a) / np.dot(a, a)) if np.dot(a, a) > 0 else 0.0
 

@@ -537,14 +537,9 @@ def test_a_reference_blurred_further_reads_its_own_stroke_weight_allowing_for_th
     half the raw difference."""
     shapes = prepared("maison-aurel").shapes
     t = shapes.template
-
-    def weight(image: np.ndarray) -> float:
-        return shape_compare.compare(t, shape_compare.ink_map(shapes.model, image, t.region, t.ink))[0][
-            "stroke_width_ratio"]
-
     for image in shapes.frame_images:
         blurred = cv2.GaussianBlur(image, (0, 0), 1.0)
-        own, raw = weight(image), weight(blurred)
+        own, raw = logo.raw_weight(shapes, image), logo.raw_weight(shapes, blurred)
         gain = logo.blur_weight_gain(shapes, logo.frame_blur_px(t, blurred), logo.frame_blur_px(t, image))
         assert raw > 1.05 * own
         assert abs(math.log(raw / gain / own)) < 0.5 * abs(math.log(raw / own))
