@@ -681,8 +681,11 @@ def _less_sharp(judged: ZoneAnalysis, seen: ZoneAnalysis, blur_px: float) -> Zon
         f"The grain's {' and '.join(apart)} differ{'s' if len(apart) == 1 else ''} from the references', "
         f"but read{'s' if len(apart) == 1 else ''} like theirs seen {blur_px:.1f} px less sharp: "
         f"this photo may not resolve the material's fine grain")
+    # each finding as read against the references so blurred, and saying so
+    against = tuple(replace(f, expected=f"{f.expected} (references seen {blur_px:.1f} px less sharp)")
+                    for f in seen.findings)
     return ZoneAnalysis.inconclusive(
-        (finding,) + seen.findings,
+        (finding,) + against,
         retake="the material's fine grain is not sharp enough to judge: focus on the material, hold still "
                "and take it again (if a sharp photo reads the same, compare the grain with the references by eye)")
 
