@@ -337,7 +337,7 @@ def _stands_free(mask: np.ndarray) -> bool:
 
 def texture_stats(photo: np.ndarray) -> TextureStats | NoMaterial:
     """The material's texture statistics (RGB uint8 photo of any size)."""
-    return _stats(_work(photo))[0]
+    return _stats(_material(_work(photo)))
 
 
 def _smooth_light(patch: np.ndarray, sigma: float) -> np.ndarray:
@@ -359,8 +359,8 @@ class _Material:
     work_width: int
 
 
-def _material(work: np.ndarray) -> tuple[_Material | NoMaterial, np.ndarray]:
-    """The material's square (and its mask, also when no square fits) in a working image."""
+def _material(work: np.ndarray) -> _Material | NoMaterial:
+    """The material's square in a working image, or why there is none."""
     grey_full = cv2.cvtColor(work, cv2.COLOR_RGB2GRAY)
     card = find_scale_card(grey_full)
     card = card if card else None
@@ -369,17 +369,16 @@ def _material(work: np.ndarray) -> tuple[_Material | NoMaterial, np.ndarray]:
     if sq is None:
         return NoMaterial("no material region found",
                           "the material is not visible: fill most of the frame with the material, "
-                          "flat and lit evenly"), mask
+                          "flat and lit evenly")
     x0, y0, side = sq
     patch = grey_full[y0:y0 + side, x0:x0 + side].astype(np.float32)
     # flatten the light: divide by a wide blur so exposure, gradient and vignetting drop out
     light = _smooth_light(patch, side / 6) + 1.0
-    return _Material(patch / light, mask, card, work.shape[1]), mask
+    return _Material(patch / light, mask, card, work.shape[1])
 
 
-def _stats(work: np.ndarray) -> tuple[TextureStats | NoMaterial, np.ndarray]:
-    material, mask = _material(work)
-    return (_grain_stats(material) if material else material), mask
+def _stats(material: _Material | NoMaterial) -> TextureStats | NoMaterial:
+    return _grain_stats(material) if isinstance(material, _Material) else material
 
 
 def _grain_stats(material: _Material, blur_px: float = 0.0) -> TextureStats | NoMaterial:
@@ -473,8 +472,8 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
             tolerances: object = None) -> TexturePrepared:
     """Texture statistics of every reference; limits from their leave-one-out spread; and the same
     of the references seen less sharply (:data:`LESS_SHARP_PX`)."""
-    found = [_material(_work(r))[0] for r in references]
-    materials = [m for m in found if m]
+    found = [_material(_work(r)) for r in references]
+    materials = [m for m in found if isinstance(m, _Material)]
     stats = [_grain_stats(m) for m in materials]
     good = [s for s in stats if s]
     notes: list[str] = []
@@ -486,7 +485,7 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
     if len(good) < 3:
         notes.append("fewer than three usable references: limits rest on the floors")
     prepared = _limits(good)
-    fakes = [m for m in (_material(_work(c))[0] for c in counterfeits) if m]
+    fakes = [m for m in (_material(_work(c)) for c in counterfeits) if isinstance(m, _Material)]
     fake_stats = [(m, s) for m, s in ((m, _grain_stats(m)) for m in fakes) if s]
     fake_d = []
     for _, s in fake_stats:
@@ -626,8 +625,9 @@ def analyse(prepared: TexturePrepared, photo: np.ndarray) -> ZoneAnalysis:
                     "The pack's texture references show no usable material: texture not judged")
         return ZoneAnalysis.inconclusive((f,))
     work = _work(photo)
-    st, mask = _stats(work)
-    if not st:
+    material = _material(work)
+    st = _stats(material)
+    if not isinstance(st, TextureStats):
         f = Finding("material", None, "material visible", False, st.reason)
         return ZoneAnalysis.inconclusive((f,), retake=st.retake)
     small = resolution_finding(st.material_px, MIN_MATERIAL_PX)
@@ -637,7 +637,7 @@ def analyse(prepared: TexturePrepared, photo: np.ndarray) -> ZoneAnalysis:
                         "Material too small in the photo to judge its grain: move closer so it fills the frame")
     if small is not None:
         return ZoneAnalysis.inconclusive((small,), retake=small.message)
-    glare = glare_finding(work, mask)
+    glare = glare_finding(work, material.mask)
     if glare is not None:
         return ZoneAnalysis.inconclusive((glare,), retake=glare.message)
 
