@@ -79,6 +79,7 @@ measure this brand's seam and the zone is never judged.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
@@ -1308,8 +1309,10 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
     chosen = first if first.reliable else next((r for r in readings if r.reliable), first)
     ref_m, hint, reading, reliable = chosen.measurements, chosen.hint_mm, chosen.reading, chosen.reliable
     good = [m for m in ref_m if m]
-    polarities = [m.polarity for m in good]
-    polarity = max(set(polarities), key=polarities.count) if polarities else None
+    # the thread's polarity is the references' majority; split evenly, they do not tell it, and a
+    # photo is read both ways like them (the better seam kept)
+    votes = Counter(m.polarity for m in good).most_common()
+    polarity = votes[0][0] if votes and (len(votes) == 1 or votes[0][1] > votes[1][1]) else None
     fake_m = [measure_seam(c, polarity=polarity, pitch_hint_mm=hint, reading=reading) for c in counterfeits]
     notes: list[str] = []
     failed = len(ref_m) - len(good)
