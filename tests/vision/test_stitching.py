@@ -28,7 +28,7 @@ from vision.zone import Tolerances
 
 from .demo_data import DEMO, load, truth, zone_images, zone_spec
 from .demo_data import sample as demo_sample
-from .heldout import heldout_design, heldout_pack_zone, heldout_photo
+from .heldout import authentic_pass, heldout_design, heldout_pack_zone, heldout_photo
 
 @lru_cache(maxsize=None)
 def prepared(brand: str) -> StitchingPrepared:
@@ -696,6 +696,23 @@ def test_a_pale_twisted_thread_darker_in_grey_than_its_material_is_read_by_colou
     assert abs(m.pitch_mm / truth["pitch_mm"] - 1) < 0.03 and m.pitch_cv < prep.max_cv, (m.pitch_mm, m.pitch_cv)
     result = analyse(prep, photo)
     assert result.status is Status.PASS, [f.message for f in result.findings if not f.passed]
+
+
+def test_a_seam_too_irregular_to_repeat_is_measured_not_sent_back_for_a_retake() -> None:
+    """atelier-jasyor's irregular counterfeit (held-out seed 7272, c06): a sharp, plainly visible
+    dark seam whose stitches, drawn 31 % irregular, repeat at no spacing near the brand's 3.18 mm
+    pitch. No period was found, so no stitch was placed, and the zone asked for a retake ("only 0
+    stitches found"), which any number of photos would repeat. With the brand's pitch known, the
+    stitches are placed at the thread's maxima at least half that pitch apart: the seam reads
+    irregular and FAILS; the brand's authentic seams, which repeat, pass as before."""
+    design, prep = _heldout_prepared(7272, "atelier-jasyor")
+    fake, _ = heldout_photo(7272, design, "c06", "stitching", tell="irregular")
+    result = analyse(prep, fake)
+    assert result.status is Status.FAIL, [f.message for f in result.findings]
+    spacing = next(f for f in result.findings if f.metric == "pitch_cv")
+    assert not spacing.passed and spacing.value > 1.5 * prep.max_cv, spacing
+    assert "repeat at no spacing near the brand's pitch" in spacing.message
+    authentic_pass(analyse, prep, 7272, design, ("a01", "a02"), "stitching")
 
 
 def test_an_irregular_seam_both_readings_show_still_fails() -> None:
