@@ -354,9 +354,8 @@ class _Material:
     """Where the material is in a working image, and the square its grain is read in."""
 
     patch: np.ndarray            # the analysed square, grey, its light flattened
-    mask: np.ndarray             # bool, the material in the working image
+    mask: np.ndarray             # bool, the material in the working image (as large as it)
     card: ScaleCard | None
-    work_width: int
 
 
 def _material(work: np.ndarray) -> _Material | NoMaterial:
@@ -374,7 +373,7 @@ def _material(work: np.ndarray) -> _Material | NoMaterial:
     patch = grey_full[y0:y0 + side, x0:x0 + side].astype(np.float32)
     # flatten the light: divide by a wide blur so exposure, gradient and vignetting drop out
     light = _smooth_light(patch, side / 6) + 1.0
-    return _Material(patch / light, mask, card, work.shape[1])
+    return _Material(patch / light, mask, card)
 
 
 def _stats(material: _Material | NoMaterial) -> TextureStats | NoMaterial:
@@ -412,7 +411,7 @@ def _grain_stats(material: _Material, blur_px: float = 0.0) -> TextureStats | No
     grain_mm = grain / material.card.px_per_mm if material.card is not None else None
     grain_rel = 1000.0 * grain / math.sqrt(float(mask.sum())) if _stands_free(mask) else None
     coherence, coherence_error = _coherence(norm)
-    return TextureStats(1000.0 * grain / material.work_width, grain_mm, grain_rel, coherence,
+    return TextureStats(1000.0 * grain / mask.shape[1], grain_mm, grain_rel, coherence,
                         np.concatenate(hists), spec, float(side), side / lam, coherence_error)
 
 
