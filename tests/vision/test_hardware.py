@@ -354,6 +354,25 @@ def test_a_decisive_outline_fails_the_plate_whatever_its_fine_alignment() -> Non
     assert fake.status is Status.FAIL
 
 
+def test_words_decisively_off_fail_the_plate_whatever_its_fine_alignment() -> None:
+    """Each word is registered on its own, and the words decide only where the engraving's ink lies
+    within half a stroke of the references'. house-hellum's engraving counterfeit (held-out seed
+    9393) reads decisively off in its words, its ink matching, through an alignment no fine
+    alignment confirmed: it asked for a squarer photo. It FAILS on its words; the brand's
+    authentic plates still pass."""
+    design = heldout_design(9393, "house-hellum")
+    refs, fakes = heldout_pack_zone(9393, design, "hardware", ("metal_colour", "engraving_font", "outline"))
+    prep = hardware.prepare(refs, fakes, Tolerances(max_delta_e=6.0))
+    authentic_pass(hardware.analyse, prep, 9393, design, ("a01", "a02"), "hardware")
+    photo = heldout_photo(9393, design, "c08", "hardware", tell="engraving_font")[0]
+    assert logo.unverified_alignment(logo.locate(prep.shapes, photo, work=sc.to_working(photo)))
+    fake = hardware.analyse(prep, photo)
+    findings = {f.metric: f for f in fake.findings}
+    words = next(b for b in prep.bounds if b.metric == "engraving_letter_overlap")
+    assert findings["engraving_match"].passed and words.decisive(findings["engraving_letter_overlap"].value)
+    assert fake.status is Status.FAIL and fake.retake is None
+
+
 def test_letters_the_ink_map_lost_do_not_fail_the_plate() -> None:
     """studio-fonver (held-out seed 6060): an authentic plate under a specular band, whose ink map
     lost its letters. Its words overlap the references' by 0.47, decisively past the bound, but its
