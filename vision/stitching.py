@@ -869,7 +869,7 @@ def _thread_contrast(band: np.ndarray, thread: np.ndarray, outside: np.ndarray) 
 
 def _strip(grey: np.ndarray, card: ScaleCard, point: np.ndarray, direction: np.ndarray,
            polarity: str, hint_mm: float | None = None, colour: np.ndarray | None = None,
-           reading: Reading = READINGS[0], polarity_known: bool = False, aperiodic: bool = False
+           reading: Reading = READINGS[0], *, polarity_known: bool = False, aperiodic: bool = False
            ) -> list[_Strip]:
     """The band straightened along a candidate line, and the stitches found in it: from its grey
     response, and (``colour`` given) from its thread-against-material colour contrast, each
@@ -1184,8 +1184,8 @@ def _best_seam(grey: np.ndarray, colour: np.ndarray | None, card: ScaleCard, pol
     other: _Strip | None = None     # the band best was found in, read the other way
     for pol in order:
         for point, direction in _coarse_lines(grey, card, pol):
-            band = _strip(grey, card, point, direction, pol, pitch_hint_mm, colour, reading, pol == polarity,
-                          aperiodic)
+            band = _strip(grey, card, point, direction, pol, pitch_hint_mm, colour, reading,
+                          polarity_known=pol == polarity, aperiodic=aperiodic)
             for k, strip in enumerate(band):
                 if best is not None and not rank(strip, strip.reach) > rank(best):
                     continue    # it cannot win even with elongated stitches
