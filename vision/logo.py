@@ -35,7 +35,7 @@ import numpy as np
 from . import shape_compare as sc
 from .align import Alignment
 from .findings import Comparison, Evidence, Finding, Status, ZoneAnalysis
-from .quality import estimate_blur_px, glare_finding, largest_glint_share, resolution_finding
+from .quality import glare_finding, largest_glint_share, resolution_finding
 from .zone import Tolerances
 
 #: The comparison needs strokes at least this many photo pixels wide: at two pixels a bold
@@ -75,15 +75,9 @@ class ShapeReference:
     refine_target: np.ndarray     # the references' mean grey, half frame resolution
     refine_mask: np.ndarray       # bool, frame: where the refinement looks
     glint: float = 0.0            # the largest share of the zone a reference's glint covers (see glare_finding)
-    # logo only (set by :func:`prepare`): each reference's blur around the logo, frame px, and how
-    # fast blur makes their strokes read heavier (see blur_weight_gain)
-    reference_blur_px: tuple[float, ...] = ()
-    weight_blur_slope: float = 0.0
-
-    @property
-    def frame_blur_px(self) -> float:
-        """The least sharp reference's blur around the logo (frame px)."""
-        return max(self.reference_blur_px, default=0.0)
+    # logo only (set by :func:`prepare`): each reference's ink, as :func:`vision.shape_compare.ink_mass`
+    # sums it: what a photo's stroke weight is read against
+    reference_mass: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,12 +172,6 @@ def near_logo(template: sc.Template) -> np.ndarray:
     """The logo and a few strokes around it, within the region (not the bench): where the ink is
     aligned and the sharpness measured."""
     return sc._template_parts(template).attached & template.region
-
-
-def frame_blur_px(template: sc.Template, frame_rgb: np.ndarray) -> float:
-    """Blur (Gaussian width, frame px) of the strongest edges on and around the logo in a frame
-    image: how sharp its strokes are where they are compared."""
-    return float(estimate_blur_px(cv2.cvtColor(frame_rgb, cv2.COLOR_RGB2GRAY), near_logo(template)))
 
 
 def locate(shapes: ShapeReference, photo: np.ndarray, *, skip: int | None = None,
@@ -326,17 +314,17 @@ def photo_checks(shapes: ShapeReference, located: Located, what: str) -> ZoneAna
 
 
 def measure(shapes: ShapeReference, located: Located, template: sc.Template | None = None,
-            template_blur_px: float | None = None) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
-    """The photo's shape metrics against ``template`` (default: all the references'), whose
-    references' blur around the logo is ``template_blur_px`` (default: their median), with the
-    stroke weight corrected for the difference in blur (:func:`blur_weight_gain`)."""
+            reference_mass: float | None = None) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
+    """The photo's shape metrics against ``template`` (default: all the references'); the stroke
+    weight is its ink (:func:`vision.shape_compare.ink_mass`, which blur does not change) over
+    ``reference_mass``, the references' ink (default: their median)."""
     t = template or shapes.template
     soft = sc.ink_map(shapes.model, located.frame_rgb, t.region, t.ink)
     values, heat = sc.compare(t, soft, pieces=sc.logo_parts(shapes.template, t), letters=True)
-    if shapes.weight_blur_slope:
-        reference_blur = template_blur_px if template_blur_px is not None else float(
-            np.median(shapes.reference_blur_px))
-        values["stroke_width_ratio"] /= blur_weight_gain(shapes, frame_blur_px(t, located.frame_rgb), reference_blur)
+    if shapes.reference_mass:
+        own = reference_mass if reference_mass is not None else float(np.median(shapes.reference_mass))
+        mass = sc.ink_mass(located.frame_rgb, shapes.template)
+        values["stroke_width_ratio"] = mass / own if own > 0 else 0.0
     return values, heat, soft
 
 
@@ -378,9 +366,9 @@ def loo_values(shapes: ShapeReference) -> list[dict[str, float]]:
         located = locate(shapes, shapes.views[j].rgb, skip=j, work=(shapes.views[j].rgb, 1.0), spread=True)
         if isinstance(located, str):
             continue
-        blur = [b for i, b in enumerate(shapes.reference_blur_px) if i != j]
+        mass = [m for i, m in enumerate(shapes.reference_mass) if i != j]
         values, _, _ = measure(shapes, refine_on_ink(shapes, located), others,
-                               float(np.median(blur)) if blur else None)
+                               float(np.median(mass)) if mass else None)
         out.append(values)
     return out
 
@@ -563,66 +551,12 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
             tolerances: Tolerances = Tolerances()) -> LogoPrepared:
     """Reference features, common frame, ink model and calibrated bounds of a logo zone."""
     shapes = build_shape_reference(tuple(references), tuple(counterfeits), on_material=True)
-    shapes = replace(shapes, reference_blur_px=tuple(frame_blur_px(shapes.template, im) for im in shapes.frame_images))
-    shapes = replace(shapes, weight_blur_slope=weight_blur_slope(shapes))
+    shapes = replace(shapes, reference_mass=tuple(sc.ink_mass(im, shapes.template)
+                                                  for im in shapes.frame_images))
     metrics = metrics_of(shapes)
     floors = {m: FLOORS[sc.base_metric(m)] for m in metrics}
     bounds = bounds_for(metrics, floors, loo_values(shapes), counterfeit_values(shapes, tuple(counterfeits)))
     return LogoPrepared(shapes, bounds)
-
-
-#: Extra blur (Gaussian sigma, frame px) the references are blurred by to see how their strokes widen.
-BLUR_STEPS_PX = (0.5, 1.0, 1.5)
-
-
-def raw_weight(shapes: ShapeReference, frame_image: np.ndarray) -> float:
-    """The stroke weight of an image in the frame over the references', as read: without allowing
-    for its blur (what :func:`weight_blur_slope` fits the blur's effect on)."""
-    t = shapes.template
-    return sc.compare(t, sc.ink_map(shapes.model, frame_image, t.region, t.ink))[0]["stroke_width_ratio"]
-
-
-def weight_blur_slope(shapes: ShapeReference) -> float:
-    """How fast the references' stroke weight grows with blur: its relative growth per square
-    frame pixel of blur as :func:`frame_blur_px` measures it, each reference blurred by each of
-    :data:`BLUR_STEPS_PX` (a fit through the origin over all of them).
-
-    It depends on the lettering and its ink: blurring by one frame pixel widened the strokes of
-    held-out brands by 8 to 20 %. It is per *measured* blur because a photo's blur is known only
-    as measured, and the measure reads added blur short: house-xanpra's references (held-out seed
-    2718), blurred by a further 1.5 px, read 1.41-1.58 px where 1.68-1.79 px was due, two thirds
-    of the added blur in square pixels."""
-    growth, added = [], []
-    for image, own_blur in zip(shapes.frame_images, shapes.reference_blur_px):
-        own = max(raw_weight(shapes, image), 1e-6)
-        for sigma in BLUR_STEPS_PX:
-            blurred = cv2.GaussianBlur(image, (0, 0), sigma)
-            growth.append(raw_weight(shapes, blurred) / own - 1.0)
-            added.append(frame_blur_px(shapes.template, blurred) ** 2 - own_blur ** 2)
-    a = np.array(added)
-    return float(np.dot(growth, a) / np.dot(a, a)) if np.dot(a, a) > 0 else 0.0
-
-
-#: A photo far sharper than the references reads their strokes at most this much lighter.
-MIN_BLUR_GAIN = 0.5
-
-
-def blur_weight_gain(shapes: ShapeReference, blur_px: float, reference_blur_px: float) -> float:
-    """How many times the references' stroke weight an image blurred ``blur_px`` around the logo
-    reads where the references' own images are blurred ``reference_blur_px`` (frame px): above 1
-    for a blurrier image, below 1 for a sharper one.
-
-    Blur spreads a stroke's edges and the ink map reads it heavier; a sharper image reads it
-    lighter. Read raw, the weight let the blur decide: over eleven held-out brands (seeds 1212,
-    7373 and 2718) an authentic photo's weight rose with its blur, and the weights of a brand's
-    authentic photos spread 3.4 % (standard deviation of the logarithm, on mean); divided by this
-    gain, 1.7 %. The references' leave-one-out weights spread likewise: one maison-mirxan
-    reference (1212), the least sharp, read 1.14 times the others' weight, the bound became
-    0.77-1.30, and the brand's weight counterfeit, 0.86, PASSED. The references read
-    ``1 + k (b^2 - r^2)`` times their own weight blurred from ``r`` to ``b`` (blurs add in
-    quadrature; ``k`` is :func:`weight_blur_slope`), and so does a photo at ``b`` against
-    references at ``r``."""
-    return max(MIN_BLUR_GAIN, 1.0 + shapes.weight_blur_slope * (blur_px ** 2 - reference_blur_px ** 2))
 
 
 WORDING = {
@@ -631,10 +565,9 @@ WORDING = {
         "Letter or emblem shapes differ from the reference ({value:.2f}, authentic items score {exp}): "
         "typeface or outline is not the brand's"),
     "stroke_width_ratio": sc.Wording(
-        "Stroke weight matches the reference ({value:.2f} times, allowing for the photo's sharpness; "
-        "authentic {exp})",
-        "Strokes are {direction} than the reference ({value:.2f} times, allowing for the photo's sharpness; "
-        "authentic {exp}): wrong font weight",
+        "Stroke weight matches the reference ({value:.2f} times its ink along the strokes, authentic {exp})",
+        "Strokes are {direction} than the reference ({value:.2f} times its ink along the strokes, authentic "
+        "{exp}): wrong font weight, or letters moved off the reference's strokes",
         "heavier", "lighter"),
     "extent_ratio": sc.Wording(
         "Logo length matches the reference ({value:.2f} times, authentic {exp})",
@@ -688,46 +621,11 @@ def part_finding(bounds: list[sc.Bound], values: dict[str, float]) -> Finding | 
                    sc.sentence(PART_WORDING, worst.metric, value, worst, which=which))
 
 
-def status_of(bounds: tuple[sc.Bound, ...], values: dict[str, float], *, blur_explains_weight: bool = False) -> Status:
-    """PASS within every bound; FAIL when a value is decisively past its bound; else INCONCLUSIVE.
-
-    ``blur_explains_weight``: the photo's blur explains its heavier strokes (:func:`weight_blurred`), which
-    then cannot decide."""
-    if any(b.decisive(values[b.metric]) and not (blur_explains_weight and heavier(b, values)) for b in bounds):
+def status_of(bounds: tuple[sc.Bound, ...], values: dict[str, float]) -> Status:
+    """PASS within every bound; FAIL when a value is decisively past its bound; else INCONCLUSIVE."""
+    if any(b.decisive(values[b.metric]) for b in bounds):
         return Status.FAIL
     return Status.PASS if all(b.passed(values[b.metric]) for b in bounds) else Status.INCONCLUSIVE
-
-
-def heavier(bound: sc.Bound, values: dict[str, float]) -> bool:
-    """Does ``bound`` find the photo's strokes heavier than the references'?"""
-    return bound.metric == "stroke_width_ratio" and values[bound.metric] > 1.0
-
-
-def weight_blurred(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], values: dict[str, float],
-                   frame_rgb: np.ndarray) -> Finding | None:
-    """A Finding when heavy strokes would fail the photo but its blur explains them, else None.
-
-    Blur spreads a stroke's edges, and the ink map reads it heavier: authentic studio-quinsol
-    photos (held-out seed 7373) blurred 1.33 frame px around the logo, against 0.97 at most for
-    its references, read 1.22 times the references' stroke width and FAILED as "heavier", as far
-    out as the pack's counterfeits; so did a demo maison-aurel photo blurred by a further 0.8 px,
-    or shot from further away. The reading allows for the blur already (:func:`blur_weight_gain`),
-    at the rate blurring the references shows; but over eleven held-out brands (seeds 1212, 7373
-    and 2718) authentic photos' strokes grew 1.1 to 2.3 times as fast with their blur as that
-    (one brand slower), so a photo blurrier than every reference may still read heavy. Allowed
-    once more for the blur it has beyond the least sharp reference, if the reading is no longer
-    decisive, weight and blur cannot be told apart in this photo, and a sharper one can tell."""
-    weight = [b for b in bounds if b.decisive(values[b.metric]) and heavier(b, values)]
-    if not weight:
-        return None
-    blur_px = frame_blur_px(shapes.template, frame_rgb)
-    gain = blur_weight_gain(shapes, blur_px, shapes.frame_blur_px)
-    if gain <= 1.0 or any(b.decisive(values[b.metric] / gain) for b in weight):
-        return None
-    return Finding("frame_blur_px", blur_px, f"<= {shapes.frame_blur_px:.2f} px (the references' sharpness)", False,
-                   f"The photo is less sharp at the logo than the brand's references ({blur_px:.2f} px of blur "
-                   f"where they are compared, at most {shapes.frame_blur_px:.2f}): blur alone makes these strokes "
-                   f"look {gain:.2f} times heavier, so their weight cannot decide; take it again sharper and closer")
 
 
 def not_decisive(findings: list[Finding] | tuple[Finding, ...], evidence: list[Evidence] | tuple[Evidence, ...],
@@ -749,9 +647,6 @@ def judge(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], located: Located
         parts = part_finding([b for b in bounds if sc.base_metric(b.metric) == base], values)
         if parts is not None:
             findings.append(parts)
-    blurred = weight_blurred(shapes, bounds, values, located.frame_rgb)
-    if blurred is not None:
-        findings.append(blurred)
     evidence = [
         Evidence("aligned", f"Photo of the {title} resampled into the reference's frame", located.frame_rgb),
         Evidence("difference", "Where the photo's shapes differ from the references (red = most)",
@@ -763,7 +658,7 @@ def judge(shapes: ShapeReference, bounds: tuple[sc.Bound, ...], located: Located
         evidence.append(Evidence("letters", "Each letter's width along the logo: green where the references' "
                                  "letter lies, magenta where the photo's does (photo's width over the references')",
                                  sc.draw_letters(located.frame_rgb, shapes.template, soft)))
-    status = status_of(bounds, values, blur_explains_weight=blurred is not None)
+    status = status_of(bounds, values)
     return findings, evidence, score_of(bounds, values), status
 
 
