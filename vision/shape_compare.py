@@ -921,10 +921,11 @@ def ink_mass(image: np.ndarray, template: Template) -> float:
     direction, which leans on hue where the material is mottled: a JPEG halves the colour's
     resolution. Along that direction xanpra's references read 0.94-1.11 times their median, and
     one photo of its logo saved at JPEG quality 70 read 11 % heavier than at 92; by luminance,
-    within 1 % and 0.5 %. The ground's level under the ink is the ground's around it,
-    within a few strokes: a coarse grain (house-hellum, 9393) under a stroke width of ground on
-    either side of each stroke moved authentic readings 0.79-1.07 against the whole ground's mean,
-    0.95-1.05 against the ground nearby. 0 where the image has no ground to read the light by."""
+    within 1 % and 0.5 %. The ground's level under the ink is read from the ground around it
+    (:data:`GROUND_REACH`): summed against the whole ground's mean, the coarse grain of
+    house-hellum (9393) in the band beside the strokes spread its authentic logos' readings over
+    0.79-1.07; against the ground nearby, 0.95-1.05. 0 where the image has no ground to read the
+    light by."""
     region, ink = template.region, template.ink
     ground = ground_of(region, ink)
     if np.count_nonzero(ground) < MIN_GROUND_PX:
@@ -940,6 +941,7 @@ def ink_mass(image: np.ndarray, template: Template) -> float:
     level = _smooth(np.where(ground, lum, 0).astype(np.float32), sigma)
     # where no ground lies within reach (inside a large blot of ink), the whole ground's level
     level = np.where(share > 0.05, level / np.maximum(share, 0.05), float(np.mean(lum[ground])))
+    # ink lighter than its ground sums above it, darker below: either way its amount
     return abs(float((lum - level)[region & _within(ink, template.stroke_px)].sum()))
 
 
