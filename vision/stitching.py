@@ -1548,9 +1548,9 @@ def _read_seam(grey: np.ndarray, colour: np.ndarray | None, prepared: StitchingP
 
 
 def _pitch_read_otherwise(grey: np.ndarray, colour: np.ndarray | None, prepared: StitchingPrepared,
-                          hint: float | None) -> tuple[Reading, float] | None:
+                          hint: float | None) -> tuple[Reading, SeamMeasurement] | None:
     """The first reading before the zone's own (:data:`READINGS`) on which the photo's pitch is
-    within the accepted range, and that pitch; None when none is.
+    within the accepted range, and the seam so measured; None when none is.
 
     The zone's reading is the first its references agree on; a later one is a fallback, fitted to
     what split the references' stitches, and it can split a photo's where the usual reading does
@@ -1566,7 +1566,7 @@ def _pitch_read_otherwise(grey: np.ndarray, colour: np.ndarray | None, prepared:
     for reading in READINGS[:READINGS.index(prepared.reading)]:
         m = _read_seam(grey, colour, prepared, hint, reading)
         if m and _judge(m.pitch_mm, prepared.pitch_range, pitch_uncertainty(prepared, m))[0] == "pass":
-            return reading, m.pitch_mm
+            return reading, m
     return None
 
 
@@ -1614,6 +1614,8 @@ def analyse(prepared: StitchingPrepared, photo: np.ndarray) -> ZoneAnalysis:
     verdicts: list[str] = []
     closeness: list[float] = []
     witness = cache(m.read_otherwise)      # asked only of a seam that fails
+    # the same seam read another way, where it measures the pitch within and this reading does not
+    doubt: tuple[str, SeamMeasurement] | None = None
     # pitch
     u_pitch = pitch_uncertainty(prepared, m)
     v, c = _judge(m.pitch_mm, prepared.pitch_range, u_pitch)
@@ -1628,14 +1630,14 @@ def analyse(prepared: StitchingPrepared, photo: np.ndarray) -> ZoneAnalysis:
             msg += f" (by less than the measurement can resolve, {BORDERLINE_SIGMAS * u_pitch:.2f} mm)"
         elif (w := witness()) is not None and _judge(w.pitch_mm, prepared.pitch_range,
                                                       pitch_uncertainty(prepared, w))[0] == "pass":
-            v = "borderline"
+            v, doubt = "borderline", (m.otherwise_words, w)
             msg += (f"; but the same seam read {m.otherwise_words} measures {w.pitch_mm:.2f} mm, within: "
                     "the stitches found depend on how the seam is read, so check the pitch by eye")
         else:
             other = _pitch_read_otherwise(grey, colour, prepared, hint)
             if other is not None:
-                v = "borderline"
-                msg += (f"; but read {other[0].words} the seam measures {other[1]:.2f} mm, within: the "
+                v, doubt = "borderline", (other[0].words, other[1])
+                msg += (f"; but read {other[0].words} the seam measures {other[1].pitch_mm:.2f} mm, within: the "
                         "material's pattern may split or merge stitches, so check the pitch by eye")
     findings.append(Finding("pitch_mm", float(m.pitch_mm), expected, v == "pass", msg))
     verdicts.append(v)
@@ -1675,6 +1677,12 @@ def analyse(prepared: StitchingPrepared, photo: np.ndarray) -> ZoneAnalysis:
                "the stitches lean differently from the brand's")
         if v == "borderline":
             msg += " (by less than the measurement can resolve)"
+        elif doubt is not None and _judge(doubt[1].angle_deg, prepared.angle_range,
+                                          prepared.angle_uncertainty)[0] != "fail":
+            # the slant is measured on the stitches found, and another reading found others
+            v = "borderline"
+            msg += (f"; but read {doubt[0]} the same seam's stitches lean {doubt[1].angle_deg:.1f} deg, "
+                    "within: the stitches found depend on how the seam is read, so check the slant by eye")
     findings.append(Finding("angle_deg", float(m.angle_deg), expected, v == "pass", msg))
     verdicts.append(v)
     closeness.append(c)

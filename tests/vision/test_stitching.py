@@ -633,6 +633,28 @@ def test_a_pitch_that_another_reading_accepts_is_inconclusive_not_failed() -> No
     assert short.status is Status.FAIL
 
 
+def test_a_slant_read_on_stitches_another_reading_finds_otherwise_is_inconclusive_not_failed() -> None:
+    """Held-out seed 4141, casa-helhel: a pale thread, as thick as a third of its pitch, on a
+    mottled grey leather. Its references agree only with the thread's response saturated at the
+    lower quartile, and so read, two authentic seams photographed at a slant found other stitches:
+    2.82 and 3.03 mm against 2.27-2.61 mm, leaning 9.5 and 8.6 deg against 18.5-32.9, and FAILED
+    on their slant once the pitch had been doubted. Read at the median, the usual reading, the
+    same seams measure 2.53 mm and lean 21-24 deg: the slant was measured on the stitches that
+    reading found, and is no measured tell either. The slant counterfeit still FAILS."""
+    design = heldout_design(4141, "casa-helhel")
+    refs, fakes = heldout_pack_zone(4141, design, "stitching", ("pitch", "irregular", "slant"))
+    prep = prepare(refs, fakes, Tolerances.from_mapping(tolerances(design, design.zone("stitching"))))
+    assert prep.reliable and prep.reading == READINGS[1]
+    for item in ("a06", "a07"):
+        result = analyse(prep, heldout_photo(4141, design, item, "stitching")[0])
+        assert result.status is Status.INCONCLUSIVE, [f.message for f in result.findings if not f.passed]
+        slant = next(f for f in result.findings if f.metric == "angle_deg")
+        assert not slant.passed and "check the slant by eye" in slant.message
+    assert analyse(prep, heldout_photo(4141, design, "a01", "stitching")[0]).status is Status.PASS
+    leaning = analyse(prep, heldout_photo(4141, design, "c04", "stitching", tell="slant")[0])
+    assert leaning.status is Status.FAIL
+
+
 def _heldout_prepared(seed: int, brand: str) -> tuple[object, StitchingPrepared]:
     """A held-out brand's design and its stitching zone prepared from its pack's references, with
     the pitch and slant tolerances ``tools.demogen`` publishes in its packs."""
