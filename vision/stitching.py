@@ -1678,7 +1678,7 @@ def analyse(prepared: StitchingPrepared, photo: np.ndarray) -> ZoneAnalysis:
         if v == "borderline":
             msg += " (by less than the measurement can resolve)"
         elif doubt is not None and _judge(doubt[1].angle_deg, prepared.angle_range,
-                                          prepared.angle_uncertainty)[0] != "fail":
+                                          prepared.angle_uncertainty)[0] == "pass":
             # the slant is measured on the stitches found, and another reading found others
             v = "borderline"
             msg += (f"; but read {doubt[0]} the same seam's stitches lean {doubt[1].angle_deg:.1f} deg, "
