@@ -320,11 +320,11 @@ def measure(shapes: ShapeReference, located: Located, template: sc.Template | No
     ``reference_mass``, the references' ink (default: their median)."""
     t = template or shapes.template
     soft = sc.ink_map(shapes.model, located.frame_rgb, t.region, t.ink)
-    values, heat = sc.compare(t, soft, pieces=sc.logo_parts(shapes.template, t), letters=True)
+    ratio = None
     if shapes.reference_mass:
         own = reference_mass if reference_mass is not None else float(np.median(shapes.reference_mass))
-        mass = sc.ink_mass(located.frame_rgb, shapes.template)
-        values["stroke_width_ratio"] = mass / own if own > 0 else 0.0
+        ratio = sc.ink_mass(located.frame_rgb, shapes.template) / own if own > 0 else 0.0
+    values, heat = sc.compare(t, soft, pieces=sc.logo_parts(shapes.template, t), letters=True, stroke_ratio=ratio)
     return values, heat, soft
 
 

@@ -1411,8 +1411,8 @@ def compared_ink(template: Template, raw: np.ndarray) -> np.ndarray:
     return raw & ~at_border & ~parts.left_out
 
 
-def compare(template: Template, soft: np.ndarray, *, pieces: tuple[_Part, ...] = (), letters: bool = False
-            ) -> tuple[dict[str, float], np.ndarray]:
+def compare(template: Template, soft: np.ndarray, *, pieces: tuple[_Part, ...] = (), letters: bool = False,
+            stroke_ratio: float | None = None) -> tuple[dict[str, float], np.ndarray]:
     """Shape metrics of a photo's soft ink map against the template, and the difference map.
 
     Returns raw values: ``shape_iou`` (higher is better), ``stroke_width_ratio``,
@@ -1422,7 +1422,9 @@ def compare(template: Template, soft: np.ndarray, *, pieces: tuple[_Part, ...] =
     of the logo's parts in ``pieces`` (:func:`logo_parts`), its overlap :func:`part_metric`
     (higher is better; the part, mark or word, registered on its own: a mark swapped for another
     of its size is a fifth of a logo's ink or less, and half of the mark's own) and its size
-    (:data:`PART_SCALE`, 1 is best).
+    (:data:`PART_SCALE`, 1 is best). ``stroke_ratio``: the stroke weight over the references', where
+    the caller reads it otherwise (a logo's, :func:`ink_mass`); by default off the ink map
+    (:func:`ink_weight`).
     """
     region = template.region
     raw = (soft > 0.5) & region
@@ -1441,7 +1443,10 @@ def compare(template: Template, soft: np.ndarray, *, pieces: tuple[_Part, ...] =
     inter = float((ink & t_ink).sum())
     union = float((ink | t_ink).sum())
     iou = inter / union if union else 0.0
-    ratio = ink_weight(soft, region) / template.weight_px if template.weight_px > 0 else 0.0
+    if stroke_ratio is not None:
+        ratio = stroke_ratio
+    else:
+        ratio = ink_weight(soft, region) / template.weight_px if template.weight_px > 0 else 0.0
     ext = extent(attached_ink(ink, t_ink, template.stroke_px, near=parts.attached), centre, axis)
     ext_ratio = ext / t_extent if t_extent > 0 else 0.0
     prof = profile(ink, centre, axis, template.profile_len)
