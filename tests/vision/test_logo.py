@@ -621,11 +621,36 @@ def test_a_mark_resized_by_a_counterfeit_fails_on_its_parts_size() -> None:
         assert abs(size.value - 1.0) < 0.04
 
 
+def test_a_mark_nearer_its_words_than_three_strokes_is_a_part_of_its_own() -> None:
+    """house-verhel (held-out seed 4242): a star 2.7 strokes before bold words whose letters stand
+    0.7-1.2 strokes apart. Within three strokes of the first word, the star was one part with it:
+    c07, a diamond for the star, overlapped that part by 0.85 against the authentic 0.89-0.92 and
+    PASSED, and c06, the star enlarged 1.32 times, read a part size of 0.99. Parts split where the
+    gap is twice the letters' own, the star overlaps by 0.69 and c06's reads 1.24."""
+    design = heldout_design(4242, "house-verhel")
+    refs, fakes = heldout_pack_zone(4242, design, "logo", ("spacing", "proportions", "mark"))
+    prep = logo.prepare(refs, fakes)
+    assert len(shape_compare.logo_parts(prep.shapes.template)) == 3     # the star, HOUSE, VERHEL
+    fake, measured = heldout_photo(4242, design, "c07", "logo", tell="mark")
+    assert measured["mark_shape"] == "diamond" and design.mark.shape == "star"
+    result = logo.analyse(prep, fake)
+    assert result.status is not Status.PASS
+    part = {f.metric: f for f in result.findings}["part_iou"]
+    assert not part.passed and "part 1 of 3" in part.message and part.value < 0.75
+    fake, measured = heldout_photo(4242, design, "c06", "logo", tell="proportions")
+    assert measured["mark_size_ratio"] > 1.2 * design.mark.size_ratio
+    size = {f.metric: f for f in logo.analyse(prep, fake).findings}["part_scale"]
+    assert not size.passed and size.value > 1.15 and "part 1 of 3" in size.message
+    for result in authentic_pass(logo.analyse, prep, 4242, design, ("a01", "a05", "a07"), "logo"):
+        assert {f.metric: f for f in result.findings}["part_iou"].passed
+
+
 def test_a_logo_of_one_part_has_its_size_in_its_extent_not_a_parts_size() -> None:
     """A part's size is the proportion between a logo's parts: maison-fongar's wordmark (held-out
-    seed 2718) is one part, has none, and its size is the logo's extent; the demo's maison-aurel
-    (a mark and two words) has one per part."""
-    design = heldout_design(2718, "maison-fongar")
+    seed 2718) as one word with no mark is one part, has none, and its size is the logo's extent;
+    the demo's maison-aurel (a mark and two words) has one per part."""
+    fongar = heldout_design(2718, "maison-fongar")
+    design = replace(fongar, wordmark=replace(fongar.wordmark, text="FONGAR"), mark=replace(fongar.mark, shape="none"))
     one = logo.prepare(heldout_pack_zone(2718, design, "logo")[0])
     several = prepared("maison-aurel")
     for prep, parts in ((one, 1), (several, 3)):
