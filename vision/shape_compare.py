@@ -1231,7 +1231,8 @@ def _photo_letters(letters: _Letters, ink: np.ndarray) -> tuple[_Spreads, np.nda
 
 
 #: The logo's parts (its mark, its words) are the pieces of the references' ink that lie within
-#: twice this many strokes of each other: a word's letters stay one part, a mark beside it is its own.
+#: twice this many strokes of each other (and nearer than :data:`PART_GAP_LETTERS` times the letters'
+#: own gap, where that is less): a word's letters stay one part, a mark beside it is its own.
 PART_GAP_STROKES = 1.5
 #: A part with less than this share of the logo's ink is too small to be compared on its own.
 MIN_PART_SHARE = 0.05
