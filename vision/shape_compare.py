@@ -1339,7 +1339,8 @@ def _letter_gap(ink: np.ndarray, stroke: float) -> float | None:
     than the letters do, a mark or the next word further). Specks smaller than a stroke square
     are no pieces: a few of them beside the letters bring the quartile down to their own
     distance (3.3 px for 6.2 on house-tavgar's engraving, held-out seed 2929, which split it in two
-    and let its engraving counterfeit's letters, in the smaller part, through). None with fewer than :data:`MIN_GAP_PIECES` pieces (one joined script, a mark alone)."""
+    and let its engraving counterfeit's letters, in the smaller part, through). None with fewer
+    than :data:`MIN_GAP_PIECES` pieces (one joined script, a mark alone)."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     pieces = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= stroke * stroke]
     if len(pieces) < MIN_GAP_PIECES:
