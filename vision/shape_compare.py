@@ -1306,23 +1306,22 @@ def _part_groups(ink: np.ndarray, stroke: float) -> np.ndarray:
     photos by 0.89-0.92, and PASSED. Its letters stood 0.7-1.2 strokes apart. A part is split so
     only where each of its pieces keeps :data:`MIN_PART_SHARE` of the ink: a smaller one would no
     longer be compared on its own, nor within the part it stood in."""
-    coarse = cv2.connectedComponents(_within(ink, PART_GAP_STROKES * stroke).astype(np.uint8), connectivity=8)[1]
+    dist = cv2.distanceTransform((~ink).astype(np.uint8), cv2.DIST_L2, 3)
+
+    def grouped(reach_px: float) -> np.ndarray:
+        return cv2.connectedComponents((dist <= reach_px).astype(np.uint8), connectivity=8)[1]
+
+    coarse = grouped(PART_GAP_STROKES * stroke)
     gap = _letter_gap(ink, stroke)
     if gap is None or PART_GAP_LETTERS * gap >= 2 * PART_GAP_STROKES * stroke:
         return coarse
-    fine = cv2.connectedComponents(_within(ink, PART_GAP_LETTERS * gap / 2).astype(np.uint8), connectivity=8)[1]
-    least = MIN_PART_SHARE * max(int(ink.sum()), 1)
-    fine_size = np.bincount(fine[ink], minlength=int(fine.max()) + 1)
-    out = coarse.copy()
-    label = int(coarse.max()) + 1
-    for k in range(1, int(coarse.max()) + 1):
-        inside = np.unique(fine[ink & (coarse == k)])
-        if len(inside) < 2 or (fine_size[inside] < least).any():
-            continue
-        for j in inside[1:]:        # the first keeps the coarse label
-            out[(coarse == k) & (fine == j)] = label
-            label += 1
-    return out
+    fine = grouped(PART_GAP_LETTERS * gap / 2)      # each fine group lies within one coarse group
+    pairs = np.unique(np.stack([coarse[ink], fine[ink]]), axis=1)
+    small = np.bincount(fine[ink]) < MIN_PART_SHARE * int(ink.sum())
+    coarse_of, has_small = pairs[0], small[pairs[1]]
+    count = np.bincount(coarse_of)
+    split = [k for k in np.unique(coarse_of) if count[k] > 1 and not has_small[coarse_of == k].any()]
+    return np.where(np.isin(coarse, split) & (fine > 0), fine + int(coarse.max()), coarse)
 
 
 #: A gap between pieces of ink this many times the logo's gap between neighbouring letters
