@@ -926,13 +926,51 @@ def ink_mass(image: np.ndarray, template: Template) -> float:
     house-hellum (9393) in the band beside the strokes spread its authentic logos' readings over
     0.79-1.07; against the ground nearby, 0.95-1.05. 0 where the image has no ground to read the
     light by."""
-    region, ink = template.region, template.ink
+    box = _bounding_box(template.region, 1)
+    return _linear_ink_mass(cv2.LUT(image[box], _LINEAR_LEVELS), template, box)
+
+
+def ink_masses_exposed_as(images: tuple[np.ndarray, ...], photo: np.ndarray, template: Template
+                          ) -> tuple[float, ...]:
+    """:func:`ink_mass` of each of the references' frame images (RGB uint8) had it been exposed as
+    ``photo`` (a frame image too): clipped wherever the photo's light would have taken it past the
+    top of the range.
+
+    An image's light is the plane :func:`_flatten_light` fits to its ground, per channel; a
+    reference's own light over the photo's is, pixel by pixel, the level in the reference at which
+    the photo's exposure clips. Only the clip is carried over, the reference keeps its own levels:
+    :func:`ink_mass` divides the light out, but not exactly where a channel of the ground is near
+    black (its floor), and a reference rescaled to the photo's light read 8-12 % less ink without
+    a pixel clipped (maison-fonkor's pink lettering on green, held-out seed 3838). Pale lettering
+    burnt white at three times the light loses much of its ink, white lettering a little over the
+    top little: the references at the photo's exposure lose the same, and the photo's weight is
+    read against them."""
+    box = _bounding_box(template.region, 1)
+    ground = ground_of(template.region, template.ink)[box]
+    if np.count_nonzero(ground) < MIN_GROUND_PX:
+        return tuple(0.0 for _ in images)
+    origin, floor = (box[0].start, box[1].start), np.float32(_LINEAR_FLOOR)
+
+    def light(linear: np.ndarray) -> np.ndarray:
+        lg = np.log(linear + floor)
+        return lg - _flatten_light(lg, ground, origin=origin, full=template.region.shape)
+
+    photo_light = light(cv2.LUT(photo[box], _LINEAR_LEVELS))
+    masses = []
+    for image in images:
+        linear = cv2.LUT(image[box], _LINEAR_LEVELS)
+        clip = np.exp(light(linear) - photo_light)
+        masses.append(_linear_ink_mass(np.minimum(linear, clip), template, box))
+    return tuple(masses)
+
+
+def _linear_ink_mass(linear: np.ndarray, template: Template, box: tuple[slice, slice]) -> float:
+    """:func:`ink_mass` of the crop ``box`` of a frame image, in linear light (float32); ``box``
+    holds the template's region."""
+    region, ink = template.region[box], template.ink[box]
     ground = ground_of(region, ink)
     if np.count_nonzero(ground) < MIN_GROUND_PX:
         return 0.0
-    box = _bounding_box(region, 1)
-    region, ink, ground = region[box], ink[box], ground[box]
-    linear = cv2.LUT(image[box], _LINEAR_LEVELS)
     lg = _flatten_light(np.log(linear + np.float32(_LINEAR_FLOOR)), ground,
                         origin=(box[0].start, box[1].start), full=template.region.shape)
     lum = np.exp(lg) @ _LUMINANCE
@@ -942,7 +980,12 @@ def ink_mass(image: np.ndarray, template: Template) -> float:
     # where no ground lies within reach (inside a large blot of ink), the whole ground's level
     level = np.where(share > 0.05, level / np.maximum(share, 0.05), float(np.mean(lum[ground])))
     # ink lighter than its ground sums above it, darker below: either way its amount
-    return abs(float((lum - level)[region & _within(ink, template.stroke_px)].sum()))
+    return abs(float((lum - level)[weighed_band(region, ink, template.stroke_px)].sum()))
+
+
+def weighed_band(region: np.ndarray, ink: np.ndarray, stroke_px: float) -> np.ndarray:
+    """Where :func:`ink_mass` sums: the region on and within a stroke width of the ink (bool)."""
+    return region & _within(ink, stroke_px)
 
 
 def _smooth(image: np.ndarray, sigma: float) -> np.ndarray:

@@ -561,6 +561,38 @@ def test_the_weight_counterfeit_of_a_brand_with_one_blurry_reference_fails() -> 
     assert not found.passed and "lighter" in found.message
 
 
+def test_lettering_burnt_out_by_overexposure_is_a_retake_not_a_lighter_weight() -> None:
+    """maison-fonkor (held-out seed 3838): pale pink lettering on a green label. Its bad photo b02,
+    about three times too bright, burns the lettering white while the label keeps its colour; the
+    clipping covers under 1 % of the frame, too little for the exposure rule, in letters too small
+    for glare. It kept 0.56 of the references' ink, and the authentic logo FAILED on stroke weight.
+    The references exposed as the photo (:func:`vision.shape_compare.ink_masses_exposed_as`) lose as
+    much: the photo is sent back for a retake. The same authentic photo made brighter step by step
+    reads the references' weight while it clips a little, and is sent back, never failed, once
+    the clip takes more ink than the weight's bound allows."""
+    design = heldout_design(3838, "maison-fonkor")
+    prep = logo.prepare(heldout_pack_zone(3838, design, "logo")[0])
+    for im, mass in zip(prep.shapes.frame_images, prep.shapes.reference_mass):   # exposed as itself: unchanged
+        assert shape_compare.ink_masses_exposed_as((im,), im, prep.shapes.template) == pytest.approx((mass,), rel=1e-4)
+    burnt = logo.analyse(prep, heldout_photo(3838, design, "b02", "logo", defect="overexposed")[0])
+    assert burnt.status is Status.INCONCLUSIVE
+    assert burnt.retake and "burnt out" in burnt.retake, burnt.retake
+    img = heldout_photo(3838, design, "a03", "logo")[0]
+    sent_back = []
+    for gain in (1.0, 1.4, 2.0, 2.8):
+        shot = relit(img, gain)
+        located = logo.locate(prep.shapes, shot, spread=True)
+        assert not isinstance(located, str), located
+        result = logo.analyse(prep, shot)
+        assert result.status is not Status.FAIL, (gain, [f.message for f in result.findings if not f.passed])
+        if result.retake:
+            assert "burnt out" in result.retake, result.retake
+            sent_back.append(gain)
+        else:
+            assert abs(math.log(logo.measure(prep.shapes, located)[0]["stroke_width_ratio"])) < 0.05, gain
+    assert sent_back == [2.0, 2.8]
+
+
 def test_a_held_out_authentic_logo_blurrier_than_its_references_is_not_failed_as_heavier() -> None:
     """studio-quinsol (held-out seed 7373): 1.33 px of blur around the logo against the references'
     0.80-0.97; its strokes read 1.22 times the references', past the pack's blurry mark counterfeit
