@@ -344,7 +344,7 @@ def references_as_exposed(shapes: ShapeReference, frame_rgb: np.ndarray) -> tupl
     t = shapes.template
     if not np.any((frame_rgb.max(axis=2) >= CLIP_LEVEL) & sc.weighed_band(t.region, t.ink, t.stroke_px)):
         return shapes.reference_mass
-    return sc.ink_masses_exposed_as(shapes.frame_images, frame_rgb, t)
+    return sc.ink_masses_exposed_as(shapes.frame_images, shapes.reference_mass, frame_rgb, t)
 
 
 def exposed_mass(shapes: ShapeReference, located: Located) -> float:

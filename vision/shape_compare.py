@@ -595,10 +595,22 @@ def _flatten_light(lg: np.ndarray, ground: np.ndarray, *, origin: tuple[int, int
     ``lg`` and ``ground`` may be a crop at ``origin`` (row, column) of an image of shape ``full``:
     the plane is then the full image's, in its coordinates.
     """
+    c = _light_plane(lg, ground, origin=origin, full=full)
+    if c is None:
+        return lg - np.median(lg.reshape(-1, 3), axis=0)
+    xs_f, ys_f = _plane_axes(lg.shape[:2], origin, full or ground.shape)
+    out = np.subtract(lg, c[0] + xs_f * c[1])
+    return np.subtract(out, ys_f * c[2], out=out)
+
+
+def _light_plane(lg: np.ndarray, ground: np.ndarray, *, origin: tuple[int, int] = (0, 0),
+                 full: tuple[int, int] | None = None) -> np.ndarray | None:
+    """The plane :func:`_flatten_light` subtracts: per channel, level, slope across and down the
+    full image (float32, 3 x 3); None where the ground is too small to fit it."""
     h, w = full or ground.shape
     ys, xs = np.nonzero(ground)
     if len(xs) < MIN_GROUND_PX:
-        return lg - np.median(lg.reshape(-1, 3), axis=0)
+        return None
     step = max(1, len(xs) // 4000)
     xs, ys = xs[::step] + origin[1], ys[::step] + origin[0]
     A = np.column_stack([np.ones(len(xs)), xs / w, ys / h])
@@ -608,11 +620,17 @@ def _flatten_light(lg: np.ndarray, ground: np.ndarray, *, origin: tuple[int, int
     resid = np.abs(vals - A @ coef).sum(axis=1)
     keep = resid <= np.quantile(resid, 0.8)
     coef, *_ = np.linalg.lstsq(A[keep], vals[keep], rcond=None)
-    c = coef.astype(np.float32)
-    xs_f = (np.arange(origin[1], origin[1] + lg.shape[1], dtype=np.float32) / w)[None, :, None]
-    ys_f = (np.arange(origin[0], origin[0] + lg.shape[0], dtype=np.float32) / h)[:, None, None]
-    out = np.subtract(lg, c[0] + xs_f * c[1])
-    return np.subtract(out, ys_f * c[2], out=out)
+    return coef.astype(np.float32)
+
+
+def _plane_axes(shape: tuple[int, int], origin: tuple[int, int], full: tuple[int, int]
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Columns and rows of a crop of ``shape`` at ``origin`` as shares of the full image's width
+    and height, shaped to broadcast over an (h, w, 3) image."""
+    h, w = full
+    xs_f = (np.arange(origin[1], origin[1] + shape[1], dtype=np.float32) / w)[None, :, None]
+    ys_f = (np.arange(origin[0], origin[0] + shape[0], dtype=np.float32) / h)[:, None, None]
+    return xs_f, ys_f
 
 
 def fit_ink_model(images: list[np.ndarray], ink: np.ndarray, region: np.ndarray, *,
@@ -930,11 +948,11 @@ def ink_mass(image: np.ndarray, template: Template) -> float:
     return _linear_ink_mass(cv2.LUT(image[box], _LINEAR_LEVELS), template, box)
 
 
-def ink_masses_exposed_as(images: tuple[np.ndarray, ...], photo: np.ndarray, template: Template
-                          ) -> tuple[float, ...]:
-    """:func:`ink_mass` of each of the references' frame images (RGB uint8) had it been exposed as
-    ``photo`` (a frame image too): clipped wherever the photo's light would have taken it past the
-    top of the range.
+def ink_masses_exposed_as(images: tuple[np.ndarray, ...], masses: tuple[float, ...], photo: np.ndarray,
+                          template: Template) -> tuple[float, ...]:
+    """:func:`ink_mass` of each of the references' frame images (RGB uint8; ``masses``, their
+    :func:`ink_mass`) had it been exposed as ``photo`` (a frame image too): clipped wherever the
+    photo's light would have taken it past the top of the range.
 
     An image's light is the plane :func:`_flatten_light` fits to its ground, per channel; a
     reference's own light over the photo's is, pixel by pixel, the level in the reference at which
@@ -944,24 +962,21 @@ def ink_masses_exposed_as(images: tuple[np.ndarray, ...], photo: np.ndarray, tem
     a pixel clipped (maison-fonkor's pink lettering on green, held-out seed 3838). Pale lettering
     burnt white at three times the light loses much of its ink, white lettering a little over the
     top little: the references at the photo's exposure lose the same, and the photo's weight is
-    read against them."""
+    read against them. A reference the clip leaves whole keeps its mass."""
     box = _bounding_box(template.region, 1)
     ground = ground_of(template.region, template.ink)[box]
-    if np.count_nonzero(ground) < MIN_GROUND_PX:
-        return tuple(0.0 for _ in images)
-    origin, floor = (box[0].start, box[1].start), np.float32(_LINEAR_FLOOR)
-
-    def light(linear: np.ndarray) -> np.ndarray:
-        lg = np.log(linear + floor)
-        return lg - _flatten_light(lg, ground, origin=origin, full=template.region.shape)
-
-    photo_light = light(cv2.LUT(photo[box], _LINEAR_LEVELS))
-    masses = []
-    for image in images:
+    origin, full, floor = (box[0].start, box[1].start), template.region.shape, np.float32(_LINEAR_FLOOR)
+    photo_light = _light_plane(np.log(cv2.LUT(photo[box], _LINEAR_LEVELS) + floor), ground, origin=origin, full=full)
+    if photo_light is None:
+        return masses
+    xs_f, ys_f = _plane_axes(ground.shape, origin, full)
+    out = []
+    for image, mass in zip(images, masses):
         linear = cv2.LUT(image[box], _LINEAR_LEVELS)
-        clip = np.exp(light(linear) - photo_light)
-        masses.append(_linear_ink_mass(np.minimum(linear, clip), template, box))
-    return tuple(masses)
+        c = _light_plane(np.log(linear + floor), ground, origin=origin, full=full) - photo_light
+        clip = np.exp(c[0] + xs_f * c[1] + ys_f * c[2])
+        out.append(_linear_ink_mass(np.minimum(linear, clip), template, box) if np.any(linear > clip) else mass)
+    return tuple(out)
 
 
 def _linear_ink_mass(linear: np.ndarray, template: Template, box: tuple[slice, slice]) -> float:
