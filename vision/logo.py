@@ -341,10 +341,10 @@ def references_as_exposed(shapes: ShapeReference, frame_rgb: np.ndarray) -> tupl
     and its authentic logo FAILED on stroke weight; the references at its exposure keep 0.56
     too. The clipping covers under 1 % of the frame, in letters too small for a glare blob, and
     neither the frame's exposure nor the glare check sees it."""
-    t = shapes.template
-    if not np.any((frame_rgb.max(axis=2) >= CLIP_LEVEL) & sc.weighed_band(t.region, t.ink, t.stroke_px)):
+    w = shapes.template.weighing
+    if w is None or not np.any((frame_rgb[w.box].max(axis=2) >= CLIP_LEVEL) & w.band):
         return shapes.reference_mass
-    return sc.ink_masses_exposed_as(shapes.frame_images, shapes.reference_mass, frame_rgb, t)
+    return sc.ink_masses_exposed_as(shapes.frame_images, shapes.reference_mass, frame_rgb, shapes.template)
 
 
 def exposed_mass(shapes: ShapeReference, located: Located) -> float:

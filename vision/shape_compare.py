@@ -595,32 +595,44 @@ def _flatten_light(lg: np.ndarray, ground: np.ndarray, *, origin: tuple[int, int
     ``lg`` and ``ground`` may be a crop at ``origin`` (row, column) of an image of shape ``full``:
     the plane is then the full image's, in its coordinates.
     """
-    c = _light_plane(lg, ground, origin=origin, full=full)
-    if c is None:
+    samples = _ground_samples(ground)
+    if samples is None:
         return lg - np.median(lg.reshape(-1, 3), axis=0)
-    xs_f, ys_f = _plane_axes(lg.shape[:2], origin, full or ground.shape)
-    out = np.subtract(lg, c[0] + xs_f * c[1])
-    return np.subtract(out, ys_f * c[2], out=out)
+    return _minus_plane(lg, _light_plane(lg, samples, origin, full or ground.shape), origin, full or ground.shape)
 
 
-def _light_plane(lg: np.ndarray, ground: np.ndarray, *, origin: tuple[int, int] = (0, 0),
-                 full: tuple[int, int] | None = None) -> np.ndarray | None:
-    """The plane :func:`_flatten_light` subtracts: per channel, level, slope across and down the
-    full image (float32, 3 x 3); None where the ground is too small to fit it."""
-    h, w = full or ground.shape
+def _ground_samples(ground: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The ground pixels (rows, columns) a light's plane is fitted to: about 4000, evenly through
+    them; None where the ground is too small to fit one."""
     ys, xs = np.nonzero(ground)
     if len(xs) < MIN_GROUND_PX:
         return None
     step = max(1, len(xs) // 4000)
-    xs, ys = xs[::step] + origin[1], ys[::step] + origin[0]
-    A = np.column_stack([np.ones(len(xs)), xs / w, ys / h])
-    vals = lg[ys - origin[0], xs - origin[1]].astype(np.float64)
+    return ys[::step], xs[::step]
+
+
+def _light_plane(lg: np.ndarray, samples: tuple[np.ndarray, np.ndarray], origin: tuple[int, int],
+                 full: tuple[int, int]) -> np.ndarray:
+    """The plane :func:`_flatten_light` subtracts, fitted to ``lg`` (a crop at ``origin`` of an
+    image of shape ``full``) at its ground's ``samples``: per channel, level and slopes across and
+    down the full image (float32, 3 x 3)."""
+    h, w = full
+    ys, xs = samples
+    A = np.column_stack([np.ones(len(xs)), (xs + origin[1]) / w, (ys + origin[0]) / h])
+    vals = lg[ys, xs].astype(np.float64)
     coef, *_ = np.linalg.lstsq(A, vals, rcond=None)
     # one robust pass: drop the worst residuals (ink that crept into the ground)
     resid = np.abs(vals - A @ coef).sum(axis=1)
     keep = resid <= np.quantile(resid, 0.8)
     coef, *_ = np.linalg.lstsq(A[keep], vals[keep], rcond=None)
     return coef.astype(np.float32)
+
+
+def _minus_plane(lg: np.ndarray, c: np.ndarray, origin: tuple[int, int], full: tuple[int, int]) -> np.ndarray:
+    """``lg`` (a crop at ``origin`` of an image of shape ``full``) less the plane ``c``."""
+    xs_f, ys_f = _plane_axes(lg.shape[:2], origin, full)
+    out = np.subtract(lg, c[0] + xs_f * c[1])
+    return np.subtract(out, ys_f * c[2], out=out)
 
 
 def _plane_axes(shape: tuple[int, int], origin: tuple[int, int], full: tuple[int, int]
@@ -944,8 +956,8 @@ def ink_mass(image: np.ndarray, template: Template) -> float:
     house-hellum (9393) in the band beside the strokes spread its authentic logos' readings over
     0.79-1.07; against the ground nearby, 0.95-1.05. 0 where the image has no ground to read the
     light by."""
-    box = _bounding_box(template.region, 1)
-    return _linear_ink_mass(cv2.LUT(image[box], _LINEAR_LEVELS), template, box)
+    w = template.weighing
+    return _linear_ink_mass(cv2.LUT(image[w.box], _LINEAR_LEVELS), w) if w else 0.0
 
 
 def ink_masses_exposed_as(images: tuple[np.ndarray, ...], masses: tuple[float, ...], photo: np.ndarray,
@@ -963,44 +975,69 @@ def ink_masses_exposed_as(images: tuple[np.ndarray, ...], masses: tuple[float, .
     burnt white at three times the light loses much of its ink, white lettering a little over the
     top little: the references at the photo's exposure lose the same, and the photo's weight is
     read against them. A reference the clip leaves whole keeps its mass."""
-    box = _bounding_box(template.region, 1)
-    ground = ground_of(template.region, template.ink)[box]
-    origin, full, floor = (box[0].start, box[1].start), template.region.shape, np.float32(_LINEAR_FLOOR)
-    photo_light = _light_plane(np.log(cv2.LUT(photo[box], _LINEAR_LEVELS) + floor), ground, origin=origin, full=full)
-    if photo_light is None:
+    w = template.weighing
+    if w is None:
         return masses
-    xs_f, ys_f = _plane_axes(ground.shape, origin, full)
+    floor = np.float32(_LINEAR_FLOOR)
+
+    def light(linear: np.ndarray) -> np.ndarray:
+        return _light_plane(np.log(linear + floor), w.samples, w.origin, w.full)
+
+    photo_light = light(cv2.LUT(photo[w.box], _LINEAR_LEVELS))
     out = []
     for image, mass in zip(images, masses):
-        linear = cv2.LUT(image[box], _LINEAR_LEVELS)
-        c = _light_plane(np.log(linear + floor), ground, origin=origin, full=full) - photo_light
-        clip = np.exp(c[0] + xs_f * c[1] + ys_f * c[2])
-        out.append(_linear_ink_mass(np.minimum(linear, clip), template, box) if np.any(linear > clip) else mass)
+        linear = cv2.LUT(image[w.box], _LINEAR_LEVELS)
+        c = light(linear) - photo_light
+        clip = np.exp(c[0] + w.xs_f * c[1] + w.ys_f * c[2])
+        out.append(_linear_ink_mass(np.minimum(linear, clip), w) if np.any(linear > clip) else mass)
     return tuple(out)
 
 
-def _linear_ink_mass(linear: np.ndarray, template: Template, box: tuple[slice, slice]) -> float:
-    """:func:`ink_mass` of the crop ``box`` of a frame image, in linear light (float32); ``box``
-    holds the template's region."""
+@dataclass(frozen=True)
+class Weighing:
+    """Where and against what :func:`ink_mass` weighs a template's ink in an image: the same for
+    every image, so made once per template (:attr:`Template.weighing`). All of it is the crop
+    ``box`` of the frame, the region's bounding box."""
+
+    box: tuple[slice, slice]
+    full: tuple[int, int]                       # the frame's shape
+    ground: np.ndarray                          # bool: the region clear of the ink
+    band: np.ndarray                            # bool: on and within a stroke width of the ink
+    share: np.ndarray                           # float32: the ground's share nearby (:data:`GROUND_REACH`)
+    samples: tuple[np.ndarray, np.ndarray]      # the ground pixels the light's plane is fitted to
+    xs_f: np.ndarray                            # columns and rows as shares of the frame (see _plane_axes)
+    ys_f: np.ndarray
+    sigma: float                                # the reach of "nearby", px
+
+    @property
+    def origin(self) -> tuple[int, int]:
+        return self.box[0].start, self.box[1].start
+
+
+def weighing_of(template: Template) -> Weighing | None:
+    """:attr:`Template.weighing`: None where the region has too little ground to read light by."""
+    box = _bounding_box(template.region, 1)
     region, ink = template.region[box], template.ink[box]
     ground = ground_of(region, ink)
-    if np.count_nonzero(ground) < MIN_GROUND_PX:
-        return 0.0
-    lg = _flatten_light(np.log(linear + np.float32(_LINEAR_FLOOR)), ground,
-                        origin=(box[0].start, box[1].start), full=template.region.shape)
-    lum = np.exp(lg) @ _LUMINANCE
+    samples = _ground_samples(ground)
+    if samples is None:
+        return None
     sigma = GROUND_REACH * template.stroke_px
-    share = _smooth(ground.astype(np.float32), sigma)
-    level = _smooth(np.where(ground, lum, 0).astype(np.float32), sigma)
+    origin = (box[0].start, box[1].start)
+    return Weighing(box, template.region.shape, ground, region & _within(ink, template.stroke_px),
+                    _smooth(ground.astype(np.float32), sigma), samples,
+                    *_plane_axes(ground.shape, origin, template.region.shape), sigma)
+
+
+def _linear_ink_mass(linear: np.ndarray, w: Weighing) -> float:
+    """:func:`ink_mass` of the crop ``w.box`` of a frame image, in linear light (float32)."""
+    lg = np.log(linear + np.float32(_LINEAR_FLOOR))
+    lum = np.exp(_minus_plane(lg, _light_plane(lg, w.samples, w.origin, w.full), w.origin, w.full)) @ _LUMINANCE
+    level = _smooth(np.where(w.ground, lum, 0).astype(np.float32), w.sigma)
     # where no ground lies within reach (inside a large blot of ink), the whole ground's level
-    level = np.where(share > 0.05, level / np.maximum(share, 0.05), float(np.mean(lum[ground])))
+    level = np.where(w.share > 0.05, level / np.maximum(w.share, 0.05), float(np.mean(lum[w.ground])))
     # ink lighter than its ground sums above it, darker below: either way its amount
-    return abs(float((lum - level)[weighed_band(region, ink, template.stroke_px)].sum()))
-
-
-def weighed_band(region: np.ndarray, ink: np.ndarray, stroke_px: float) -> np.ndarray:
-    """Where :func:`ink_mass` sums: the region on and within a stroke width of the ink (bool)."""
-    return region & _within(ink, stroke_px)
+    return abs(float((lum - level)[w.band].sum()))
 
 
 def _smooth(image: np.ndarray, sigma: float) -> np.ndarray:
@@ -1056,6 +1093,11 @@ class Template:
     profile_len: int
     blob_sigma: float
     weight_px: float           # the references' median :func:`ink_weight`
+
+    @cached_property
+    def weighing(self) -> Weighing | None:
+        """Where :func:`ink_mass` weighs ink, made once (None: too little ground)."""
+        return weighing_of(self)
 
 
 def make_template(softs: list[np.ndarray], region: np.ndarray) -> Template:
