@@ -350,7 +350,7 @@ def references_as_exposed(shapes: ShapeReference, frame_rgb: np.ndarray) -> tupl
 def exposed_mass(shapes: ShapeReference, located: Located) -> float:
     """The references' median ink at the located photo's exposure: the photo's own once known
     (:attr:`Located.exposed_mass`, which a fine alignment keeps), as it hardly depends on where
-    the photo lies in the frame and costs a tenth of a logo zone where the photo clips."""
+    the photo lies in the frame and costs a quarter of a logo zone where the photo clips."""
     if located.exposed_mass is not None:
         return located.exposed_mass
     return float(np.median(references_as_exposed(shapes, located.frame_rgb)))
