@@ -598,7 +598,8 @@ def _flatten_light(lg: np.ndarray, ground: np.ndarray, *, origin: tuple[int, int
     samples = _ground_samples(ground)
     if samples is None:
         return lg - np.median(lg.reshape(-1, 3), axis=0)
-    return _minus_plane(lg, _light_plane(lg, samples, origin, full or ground.shape), origin, full or ground.shape)
+    full = full or ground.shape
+    return _minus_plane(lg, _light_plane(lg, samples, origin, full), *_plane_axes(lg.shape[:2], origin, full))
 
 
 def _ground_samples(ground: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -628,9 +629,8 @@ def _light_plane(lg: np.ndarray, samples: tuple[np.ndarray, np.ndarray], origin:
     return coef.astype(np.float32)
 
 
-def _minus_plane(lg: np.ndarray, c: np.ndarray, origin: tuple[int, int], full: tuple[int, int]) -> np.ndarray:
-    """``lg`` (a crop at ``origin`` of an image of shape ``full``) less the plane ``c``."""
-    xs_f, ys_f = _plane_axes(lg.shape[:2], origin, full)
+def _minus_plane(lg: np.ndarray, c: np.ndarray, xs_f: np.ndarray, ys_f: np.ndarray) -> np.ndarray:
+    """``lg`` less the plane ``c``, over the crop whose axes are ``xs_f`` and ``ys_f`` (:func:`_plane_axes`)."""
     out = np.subtract(lg, c[0] + xs_f * c[1])
     return np.subtract(out, ys_f * c[2], out=out)
 
@@ -1032,7 +1032,7 @@ def weighing_of(template: Template) -> Weighing | None:
 def _linear_ink_mass(linear: np.ndarray, w: Weighing) -> float:
     """:func:`ink_mass` of the crop ``w.box`` of a frame image, in linear light (float32)."""
     lg = np.log(linear + np.float32(_LINEAR_FLOOR))
-    lum = np.exp(_minus_plane(lg, _light_plane(lg, w.samples, w.origin, w.full), w.origin, w.full)) @ _LUMINANCE
+    lum = np.exp(_minus_plane(lg, _light_plane(lg, w.samples, w.origin, w.full), w.xs_f, w.ys_f)) @ _LUMINANCE
     level = _smooth(np.where(w.ground, lum, 0).astype(np.float32), w.sigma)
     # where no ground lies within reach (inside a large blot of ink), the whole ground's level
     level = np.where(w.share > 0.05, level / np.maximum(w.share, 0.05), float(np.mean(lum[w.ground])))
