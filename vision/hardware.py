@@ -458,7 +458,7 @@ def prepare(references: tuple[np.ndarray, ...], counterfeits: tuple[np.ndarray, 
             if measured:
                 raise
     # refine on the plate and a rim of what surrounds it, not on the wider scene
-    shapes = replace(shapes, refine_mask=shapes.frame.roi | _with_margin(plate.mask))
+    shapes = replace(shapes, refine_mask=shapes.frame.roi | _with_margin(plate.mask), stepped_refinement=False)
     metal = _metal_pixels(plate)
     if not any(g is not None for _, g in cards):
         raise ValueError("no reference shows the scale card: the metal's colour cannot be calibrated")

@@ -466,14 +466,15 @@ def fixes_frame(alignment: Alignment, photo_to_frame: np.ndarray, frame_size: tu
 
 
 def refine(frame_rgb: np.ndarray, template_grey: np.ndarray, roi: np.ndarray, *,
-           anchors: Anchors | None = None, iterations: int = 40) -> np.ndarray | None:
+           anchors: Anchors | None = None, iterations: int = 40, stepped: bool = True) -> np.ndarray | None:
     """:func:`refine_with` a homography (an affine fallback wandered off on patterned material)."""
     return refine_with(frame_rgb, template_grey, roi, cv2.MOTION_HOMOGRAPHY, anchors=anchors,
-                       iterations=iterations)
+                       iterations=iterations, stepped=stepped)
 
 
 def refine_with(frame_rgb: np.ndarray, template_grey: np.ndarray, roi: np.ndarray, motion: int, *,
-                anchors: Anchors | None = None, iterations: int = 40) -> np.ndarray | None:
+                anchors: Anchors | None = None, iterations: int = 40, stepped: bool = True
+                ) -> np.ndarray | None:
     """Residual homography (frame px) that best aligns ``frame_rgb`` with the references' mean.
 
     Enhanced correlation coefficient maximisation (``cv2.findTransformECC``) is
@@ -485,6 +486,10 @@ def refine_with(frame_rgb: np.ndarray, template_grey: np.ndarray, roi: np.ndarra
     stands): where it ends correlating less than the features' alignment at the finest level
     (the coarse levels led it astray: an authentic kestrel-athletics logo of the demo, 0.94
     before and 0.92 after), or moves too far (:func:`plausible_refinement`).
+
+    Not ``stepped``, each level runs ECC to its convergence or its last iteration
+    (:func:`ecc_run_out`), as before stop 48: hardware's plates keep it (see
+    :attr:`vision.logo.ShapeReference.stepped_refinement`).
     """
     th, tw = template_grey.shape
     grey, mask = refinement_images(frame_rgb, template_grey, roi)
@@ -497,17 +502,18 @@ def refine_with(frame_rgb: np.ndarray, template_grey: np.ndarray, roi: np.ndarra
         images = (cv2.resize(template_grey, size, interpolation=cv2.INTER_AREA),
                   cv2.resize(grey, size, interpolation=cv2.INTER_AREA))
         level_mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
-        found = best_correlating_warp(*images, as_motion(S @ warp @ np.linalg.inv(S)).astype(np.float32),
-                                      motion, level_mask, iterations)
+        found = (best_correlating_warp if stepped else ecc_run_out)(
+            *images, as_motion(S @ warp @ np.linalg.inv(S)).astype(np.float32), motion, level_mask, iterations)
         if found is None:
             return None
         rho, w_level = found
         if w_level.shape[0] == 2:
             w_level = np.vstack([w_level, [0, 0, 1]])
         warp = (np.linalg.inv(S) @ w_level @ S).astype(np.float32)
-    features = ecc_step(*images, as_motion(np.eye(3, dtype=np.float32)), motion, level_mask)
-    if features is None or rho < features[0]:
-        return None
+    if stepped:
+        features = ecc_step(*images, as_motion(np.eye(3, dtype=np.float32)), motion, level_mask)
+        if features is None or rho < features[0]:
+            return None
     S = np.diag([frame_rgb.shape[1] / tw, frame_rgb.shape[0] / th, 1.0])
     W = S @ warp.astype(np.float64) @ np.linalg.inv(S)
     return W if plausible_refinement(W, frame_rgb.shape[:2], anchors) else None
@@ -540,6 +546,20 @@ def ecc_step(template: np.ndarray, image: np.ndarray, warp: np.ndarray, motion: 
     except cv2.error:
         return None
     return float(rho), stepped
+
+
+def ecc_run_out(template: np.ndarray, image: np.ndarray, warp: np.ndarray, motion: int,
+                mask: np.ndarray, iterations: int) -> tuple[float, np.ndarray] | None:
+    """``cv2.findTransformECC`` from ``warp`` until the correlation changes by less than
+    :data:`ECC_GAIN` or ``iterations`` run out: the last warp, and the correlation a step before it
+    (None where ECC finds the images too unlike to align)."""
+    try:
+        rho, warp = cv2.findTransformECC(template, image, warp.copy(), motion,
+                                         (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, iterations, ECC_GAIN),
+                                         mask, 1)
+    except cv2.error:
+        return None
+    return float(rho), warp
 
 
 def best_correlating_warp(template: np.ndarray, image: np.ndarray, warp: np.ndarray, motion: int,
