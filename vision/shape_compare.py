@@ -683,7 +683,7 @@ def _flatten_light(lg: np.ndarray, ground: np.ndarray, *, origin: tuple[int, int
     if samples is None:
         return lg - np.median(lg.reshape(-1, 3), axis=0)
     full = full or ground.shape
-    return _minus_plane(lg, _light_plane(lg[samples], samples, origin, full), *_plane_axes(lg.shape[:2], origin, full))
+    return _minus_plane(lg, _light_plane(lg, samples, origin, full), *_plane_axes(lg.shape[:2], origin, full))
 
 
 def _ground_samples(ground: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -696,16 +696,15 @@ def _ground_samples(ground: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     return ys[::step], xs[::step]
 
 
-def _light_plane(values: np.ndarray, samples: tuple[np.ndarray, np.ndarray], origin: tuple[int, int],
+def _light_plane(lg: np.ndarray, samples: tuple[np.ndarray, np.ndarray], origin: tuple[int, int],
                  full: tuple[int, int]) -> np.ndarray:
-    """The plane :func:`_flatten_light` subtracts, fitted to ``values``, the log colour at the
-    ground's ``samples`` of a crop at ``origin`` of an image of shape ``full`` (only the samples
-    are needed, not the whole crop): per channel, level and slopes across and down the full image
-    (float32, 3 x 3)."""
+    """The plane :func:`_flatten_light` subtracts, fitted to ``lg`` (a crop at ``origin`` of an
+    image of shape ``full``) at its ground's ``samples``: per channel, level and slopes across and
+    down the full image (float32, 3 x 3)."""
     h, w = full
     ys, xs = samples
     A = np.column_stack([np.ones(len(xs)), (xs + origin[1]) / w, (ys + origin[0]) / h])
-    vals = values.astype(np.float64)
+    vals = lg[ys, xs].astype(np.float64)
     coef, *_ = np.linalg.lstsq(A, vals, rcond=None)
     # one robust pass: drop the worst residuals (ink that crept into the ground)
     resid = np.abs(vals - A @ coef).sum(axis=1)
@@ -1059,31 +1058,20 @@ def ink_masses_exposed_as(images: tuple[np.ndarray, ...], masses: tuple[float, .
     a pixel clipped (maison-fonkor's pink lettering on green, held-out seed 3838). Pale lettering
     burnt white at three times the light loses much of its ink, white lettering a little over the
     top little: the references at the photo's exposure lose the same, and the photo's weight is
-    read against them. A reference the clip leaves whole keeps its mass.
-
-    Each light is fitted to the ground's samples alone, and a reference whose brightest level,
-    per channel, lies below the clip's lowest (at a corner of the crop: the clip is a plane in
-    log light) is left whole without a look at its pixels."""
+    read against them. A reference the clip leaves whole keeps its mass."""
     w = template.weighing
     if w is None:
         return masses
     floor = np.float32(_LINEAR_FLOOR)
 
-    def light(crop: np.ndarray) -> np.ndarray:
-        return _light_plane(np.log(_LINEAR_LEVELS[crop[w.samples]] + floor), w.samples, w.origin, w.full)
+    def light(linear: np.ndarray) -> np.ndarray:
+        return _light_plane(np.log(linear + floor), w.samples, w.origin, w.full)
 
-    photo_light = light(photo[w.box])
-    corners = w.xs_f[:, [0, -1]], w.ys_f[[0, -1]]
+    photo_light = light(cv2.LUT(photo[w.box], _LINEAR_LEVELS))
     out = []
     for image, mass in zip(images, masses):
-        crop = image[w.box]
-        c = light(crop) - photo_light
-        lowest = np.exp(c[0] + corners[0] * c[1] + corners[1] * c[2]).min(axis=(0, 1))
-        # below the clip by more than float32's rounding of it: no pixel can reach it
-        if np.all(_LINEAR_LEVELS[crop.max(axis=(0, 1))] < lowest * np.float32(1 - 1e-5)):
-            out.append(mass)
-            continue
-        linear = cv2.LUT(crop, _LINEAR_LEVELS)
+        linear = cv2.LUT(image[w.box], _LINEAR_LEVELS)
+        c = light(linear) - photo_light
         clip = np.exp(c[0] + w.xs_f * c[1] + w.ys_f * c[2])
         out.append(_linear_ink_mass(np.minimum(linear, clip), w) if np.any(linear > clip) else mass)
     return tuple(out)
@@ -1128,7 +1116,7 @@ def weighing_of(template: Template) -> Weighing | None:
 def _linear_ink_mass(linear: np.ndarray, w: Weighing) -> float:
     """:func:`ink_mass` of the crop ``w.box`` of a frame image, in linear light (float32)."""
     lg = np.log(linear + np.float32(_LINEAR_FLOOR))
-    lum = np.exp(_minus_plane(lg, _light_plane(lg[w.samples], w.samples, w.origin, w.full), w.xs_f, w.ys_f)) @ _LUMINANCE
+    lum = np.exp(_minus_plane(lg, _light_plane(lg, w.samples, w.origin, w.full), w.xs_f, w.ys_f)) @ _LUMINANCE
     level = _smooth(np.where(w.ground, lum, 0).astype(np.float32), w.sigma)
     # where no ground lies within reach (inside a large blot of ink), the whole ground's level
     level = np.where(w.share > 0.05, level / np.maximum(w.share, 0.05), float(np.mean(lum[w.ground])))
