@@ -540,12 +540,7 @@ def ecc_step(template: np.ndarray, image: np.ndarray, warp: np.ndarray, motion: 
              mask: np.ndarray) -> tuple[float, np.ndarray] | None:
     """One Gauss-Newton step of ``cv2.findTransformECC``: the correlation at ``warp``, and the warp
     the step leads to (None where ECC finds the images too unlike to align)."""
-    try:
-        rho, stepped = cv2.findTransformECC(template, image, warp.copy(), motion,
-                                            (cv2.TERM_CRITERIA_COUNT, 1, 0.0), mask, 1)
-    except cv2.error:
-        return None
-    return float(rho), stepped
+    return _ecc(template, image, warp, motion, mask, (cv2.TERM_CRITERIA_COUNT, 1, 0.0))
 
 
 def ecc_run_out(template: np.ndarray, image: np.ndarray, warp: np.ndarray, motion: int,
@@ -553,13 +548,19 @@ def ecc_run_out(template: np.ndarray, image: np.ndarray, warp: np.ndarray, motio
     """``cv2.findTransformECC`` from ``warp`` until the correlation changes by less than
     :data:`ECC_GAIN` or ``iterations`` run out: the last warp, and the correlation a step before it
     (None where ECC finds the images too unlike to align)."""
+    return _ecc(template, image, warp, motion, mask,
+                (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, iterations, ECC_GAIN))
+
+
+def _ecc(template: np.ndarray, image: np.ndarray, warp: np.ndarray, motion: int, mask: np.ndarray,
+         criteria: tuple[int, int, float]) -> tuple[float, np.ndarray] | None:
+    """``cv2.findTransformECC`` from ``warp`` under ``criteria``: the correlation it last measured
+    and the warp it ends at, or None where it finds the images too unlike to align."""
     try:
-        rho, warp = cv2.findTransformECC(template, image, warp.copy(), motion,
-                                         (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, iterations, ECC_GAIN),
-                                         mask, 1)
+        rho, ended = cv2.findTransformECC(template, image, warp.copy(), motion, criteria, mask, 1)
     except cv2.error:
         return None
-    return float(rho), warp
+    return float(rho), ended
 
 
 def best_correlating_warp(template: np.ndarray, image: np.ndarray, warp: np.ndarray, motion: int,
