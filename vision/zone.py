@@ -30,7 +30,7 @@ from .findings import ZoneAnalysis
 
 #: Bumped whenever a default, a threshold rule or a metric changes: a verdict
 #: records it, so a supervisor can tell which engine judged an item.
-ALGORITHM_VERSION = "2026.12.48.1"
+ALGORITHM_VERSION = "2026.12.49.1"
 
 #: The libraries whose numerics shape a verdict: a different OpenCV alone turned a counterfeit's
 #: decisive logo difference into an inconclusive one (5.0 -> 5.1), so a replay needs them too.
