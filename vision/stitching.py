@@ -1239,9 +1239,9 @@ def _seam_slant(slants: np.ndarray) -> tuple[float, float]:
     The slant most stitches agree on is the median of the shortest half of their slants (the
     shorth, the least median of squares location), their spread the half's span (a normal
     sample's shortest half spans :data:`NORMAL_IQR_SIGMAS` standard deviations), at least the
-    floor of a slant's uncertainty (:data:`MIN_ANGLE_UNCERTAINTY_DEG`). The stitches further from it than
-    :data:`SLANT_OUTLIER_SIGMAS` spreads are misread and left out, and the seam's slant is the
-    median of the rest, its error theirs.
+    floor of a slant's uncertainty (:data:`MIN_ANGLE_UNCERTAINTY_DEG`). The stitches further
+    from it than :data:`SLANT_OUTLIER_SIGMAS` spreads are misread and left out, and the seam's
+    slant is the median of the rest, its error theirs.
 
     A stitch centre found at the joint of two thin stitches nearly touching end to end takes the
     two half stitches for one, and that chain's axis lies flatter than either: on house-irul's
