@@ -1225,6 +1225,17 @@ def _trimmed_sd(spacings: np.ndarray) -> float:
     return float(np.std(core, ddof=1))
 
 
+#: The standard error of the median of normal values, in their standard deviations over the
+#: square root of their number (sqrt(pi / 2)).
+MEDIAN_SE_PER_SD = 1.2533
+
+
+def _median_se(sd: float, n: int) -> float:
+    """The standard error of the median of ``n`` normal values of standard deviation ``sd``: the
+    uncertainty of a seam's median pitch and of its slant."""
+    return MEDIAN_SE_PER_SD * sd / math.sqrt(n)
+
+
 #: The interquartile range of a normal distribution, in standard deviations: the shortest half of a
 #: normal sample spans as much.
 NORMAL_IQR_SIGMAS = 1.349
@@ -1262,7 +1273,7 @@ def _seam_slant(slants: np.ndarray) -> tuple[float, float]:
     centre = float(np.median(ordered[start:start + half]))
     spread = max(float(spans[start]) / NORMAL_IQR_SIGMAS, MIN_ANGLE_UNCERTAINTY_DEG)
     kept = ordered[np.abs(ordered - centre) <= SLANT_OUTLIER_SIGMAS * spread]
-    return float(np.median(kept)), float(1.2533 * np.std(kept, ddof=1) / math.sqrt(len(kept)))
+    return float(np.median(kept)), _median_se(float(np.std(kept, ddof=1)), len(kept))
 
 
 def _measurement(strip: _Strip, card: ScaleCard, scale: float) -> SeamMeasurement:
@@ -1285,7 +1296,7 @@ def _measurement(strip: _Strip, card: ScaleCard, scale: float) -> SeamMeasuremen
         pitch = float(np.median(regular))
         sd = _trimmed_sd(regular)
         cv = sd / float(np.mean(regular))
-        pitch_se = 1.2533 * sd / math.sqrt(len(regular))
+        pitch_se = _median_se(sd, len(regular))
     else:
         cv, pitch_se = float("nan"), float("inf")
     angle, angle_se = _seam_slant(-np.degrees(_angle_diff(strip.axes, 0.0)))
